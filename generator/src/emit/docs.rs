@@ -1,0 +1,144 @@
+//! Spec descriptions -> `///` doc comments that rustdoc accepts without warnings.
+//!
+//! VMware's descriptions are Markdown-ish prose with bare URLs, `<value>` placeholders
+//! and the odd `[x]`; rustdoc would read those as HTML tags and broken links. Text
+//! inside backticks is left alone.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::model::Docs;
+
+/// `#[doc = ...]` lines for an item, with the "Since" line, and `#[deprecated]` when due.
+pub fn doc_attrs(docs: &Docs) -> TokenStream {
+    let lines = doc_lines(docs);
+    let deprecated = docs.deprecated.as_ref().map(|note| {
+        if note.is_empty() {
+            quote!(#[deprecated])
+        } else {
+            quote!(#[deprecated(note = #note)])
+        }
+    });
+    quote! { #(#[doc = #lines])* #deprecated }
+}
+
+/// Inner docs (`//!`) for a module; `#[deprecated]` has no effect on modules, so a
+/// deprecation is said in words.
+pub fn inner_doc_attrs(docs: &Docs) -> TokenStream {
+    let mut lines = doc_lines(docs);
+    if let Some(note) = docs.deprecated.as_deref().filter(|n| !n.is_empty()) {
+        let rest = note.strip_prefix("deprecated ").unwrap_or(note);
+        lines.insert(0, format!(" **Deprecated** {rest}."));
+        if lines.len() > 1 {
+            lines.insert(1, String::new());
+        }
+    }
+    quote! { #(#![doc = #lines])* }
+}
+
+fn doc_lines(docs: &Docs) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for line in docs.text.lines() {
+        // Leading spaces would make an indented code block, which rustdoc compiles as a test.
+        let line = sanitize(line.trim());
+        if line.is_empty() && lines.last().is_none_or(|l| l.trim().is_empty()) {
+            continue;
+        }
+        lines.push(format!(" {line}").trim_end().to_owned());
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    if let Some(since) = &docs.since {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!(" Since vSphere API {since}."));
+    }
+    lines
+}
+
+/// Escapes what rustdoc would misread, outside code spans.
+fn sanitize(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    for (i, part) in line.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part);
+        } else {
+            out.push_str(&escape_prose(part));
+        }
+    }
+    out
+}
+
+fn escape_prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let next_url = ["https://", "http://"]
+            .iter()
+            .filter_map(|s| rest.find(s))
+            .min();
+        let (before, url_and_after) = match next_url {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        for c in before.chars() {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '[' => out.push_str("\\["),
+                ']' => out.push_str("\\]"),
+                c => out.push(c),
+            }
+        }
+        if url_and_after.is_empty() {
+            break;
+        }
+        let end = url_and_after
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ','))
+            .unwrap_or(url_and_after.len());
+        let url = url_and_after[..end].trim_end_matches('.');
+        out.push('<');
+        out.push_str(url);
+        out.push('>');
+        rest = &url_and_after[url.len()..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_tags_and_brackets() {
+        assert_eq!(
+            sanitize(r#"sts="http://vcenter/sso?vsphere.local", use <value> [x] `a<b>`."#),
+            r#"sts="<http://vcenter/sso?vsphere.local>", use &lt;value&gt; \[x\] `a<b>`."#
+        );
+        assert_eq!(sanitize("see https://x.y/z."), "see <https://x.y/z>.");
+    }
+
+    #[test]
+    fn since_line_and_blank_lines() {
+        let docs = Docs {
+            text: "First.\n\n\n    Indented.\n".into(),
+            since: Some("9.1.0.0".into()),
+            deprecated: None,
+        };
+        assert_eq!(
+            doc_lines(&docs),
+            [
+                " First.",
+                "",
+                " Indented.",
+                "",
+                " Since vSphere API 9.1.0.0."
+            ]
+        );
+    }
+}

@@ -1,0 +1,249 @@
+//! Step 4 of the pipeline: model -> the files of the generated crate.
+//!
+//! Each Rust module of the model becomes one file (`src/vcenter/namespaces.rs`); the
+//! hand-written templates are carried over as they are. Nothing is formatted or written
+//! here: `write` does that, after everything has been computed.
+
+mod docs;
+mod errors;
+mod ids;
+mod tests;
+mod ty;
+mod types;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::error::{Error, Result};
+use crate::model::{Docs, Model, Operation, TypeDef};
+use crate::names;
+use ty::{ident, Scope};
+
+/// The hand-written files the crate is made of, by path relative to `templates/`.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    pub files: BTreeMap<String, String>,
+}
+
+/// One file of the generated crate, before formatting.
+pub enum Content {
+    /// Emitted Rust, formatted by `write`.
+    Rust(TokenStream),
+    /// A template, carried over as it is.
+    Text(String),
+}
+
+/// The module of the id newtypes, `crate::ids`.
+const IDS_MODULE: &str = "ids";
+
+/// The line in `templates/src/lib.rs` that the generated `pub mod` lines replace.
+pub const MODULES_MARKER: &str = "// @generated-modules";
+
+/// All files of the generated crate, by path relative to `generated/`.
+pub fn emit(model: &Model, templates: &Templates) -> Result<BTreeMap<String, Content>> {
+    let tree = ModuleTree::new(model);
+    let mut files = BTreeMap::new();
+    for (path, text) in &templates.files {
+        files.insert(path.clone(), Content::Text(text.clone()));
+    }
+    let lib = templates
+        .files
+        .get("src/lib.rs")
+        .ok_or_else(|| Error::Emit {
+            file: "templates/src/lib.rs".to_owned(),
+            message: "the template is missing".to_owned(),
+        })?;
+    let mut top = tree.children(&[]);
+    if !model.ids.is_empty() {
+        if top.iter().any(|m| m == IDS_MODULE) {
+            return Err(Error::Emit {
+                file: format!("src/{IDS_MODULE}.rs"),
+                message: format!(
+                    "a service or schema module named `{IDS_MODULE}` clashes with the id types' module"
+                ),
+            });
+        }
+        let ids: Vec<_> = model.ids.values().collect();
+        files.insert(
+            format!("src/{IDS_MODULE}.rs"),
+            Content::Rust(ids::ids_file(&ids)),
+        );
+        top.push(IDS_MODULE.to_owned());
+        top.sort();
+    }
+    files.insert("src/lib.rs".to_owned(), Content::Text(fill_lib(lib, &top)?));
+    if model.operations.values().any(|op| !op.errors.is_empty()) {
+        let crate_name = crate_name(templates)?;
+        files.insert(
+            "tests/documented_errors.rs".to_owned(),
+            Content::Rust(tests::documented_errors_test(model, &crate_name)),
+        );
+    }
+    for (module, node) in &tree.nodes {
+        if module.is_empty() {
+            continue;
+        }
+        let file = format!(
+            "src/{}.rs",
+            module
+                .iter()
+                .map(|m| names::unraw(m))
+                .collect::<Vec<_>>()
+                .join("/")
+        );
+        files.insert(
+            file,
+            Content::Rust(module_file(model, module, node, &tree.children(module))?),
+        );
+    }
+    Ok(files)
+}
+
+/// The package name of the generated crate, from `templates/Cargo.toml`.
+fn crate_name(templates: &Templates) -> Result<String> {
+    let manifest = templates
+        .files
+        .get("Cargo.toml")
+        .map(String::as_str)
+        .unwrap_or_default();
+    manifest
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("name = ")
+                .map(|n| n.trim_matches('"').to_owned())
+        })
+        .ok_or_else(|| Error::Emit {
+            file: "templates/Cargo.toml".to_owned(),
+            message: "no `name = \"...\"` line to name the crate by".to_owned(),
+        })
+}
+
+fn fill_lib(template: &str, children: &[String]) -> Result<String> {
+    if !template.contains(MODULES_MARKER) {
+        return Err(Error::Emit {
+            file: "templates/src/lib.rs".to_owned(),
+            message: format!("the template has no `{MODULES_MARKER}` line to put the modules at"),
+        });
+    }
+    // The generated modules are formatted by prettyplease when they are made; rustfmt
+    // would lay them out differently, so `cargo fmt` is told to leave them alone.
+    let mods = children
+        .iter()
+        .map(|m| format!("#[rustfmt::skip]\npub mod {m};"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(template.replacen(MODULES_MARKER, &mods, 1))
+}
+
+#[derive(Default)]
+struct Node<'a> {
+    docs: Option<&'a Docs>,
+    types: Vec<&'a TypeDef>,
+    operations: Vec<&'a Operation>,
+}
+
+/// Every module the crate has: each prefix of a type's or a service's module path.
+struct ModuleTree<'a> {
+    nodes: BTreeMap<Vec<String>, Node<'a>>,
+}
+
+impl<'a> ModuleTree<'a> {
+    fn new(model: &'a Model) -> Self {
+        let mut nodes: BTreeMap<Vec<String>, Node> = BTreeMap::new();
+        let add_path = |nodes: &mut BTreeMap<Vec<String>, Node>, module: &[String]| {
+            for len in 0..=module.len() {
+                nodes.entry(module[..len].to_vec()).or_default();
+            }
+        };
+        for def in model.types.values() {
+            add_path(&mut nodes, &def.module);
+            if let Some(node) = nodes.get_mut(&def.module) {
+                node.types.push(def);
+            }
+        }
+        for service in model.services.values() {
+            add_path(&mut nodes, &service.module);
+            if let Some(node) = nodes.get_mut(&service.module) {
+                if !service.docs.text.is_empty() {
+                    node.docs = Some(&service.docs);
+                }
+            }
+        }
+        for op in model.operations.values() {
+            if let Some(node) = model
+                .services
+                .get(&op.service)
+                .and_then(|s| nodes.get_mut(&s.module))
+            {
+                node.operations.push(op);
+            }
+        }
+        ModuleTree { nodes }
+    }
+
+    fn children(&self, module: &[String]) -> Vec<String> {
+        let children: BTreeSet<&String> = self
+            .nodes
+            .keys()
+            .filter(|k| k.len() == module.len() + 1 && k.starts_with(module))
+            .filter_map(|k| k.last())
+            .collect();
+        children.into_iter().cloned().collect()
+    }
+}
+
+fn module_file(
+    model: &Model,
+    module: &[String],
+    node: &Node,
+    children: &[String],
+) -> Result<TokenStream> {
+    let docs = node.docs.map(docs::inner_doc_attrs).unwrap_or_else(|| {
+        let path = module
+            .iter()
+            .map(|m| names::unraw(m))
+            .collect::<Vec<_>>()
+            .join("::");
+        let line = format!(" Types of `{path}`.");
+        quote!(#![doc = #line])
+    });
+    let children = children.iter().map(|c| ident(c));
+    let scope = Scope { model, module };
+    let items = node.types.iter().map(|def| types::type_item(&scope, def));
+    check_operation_names(node)?;
+    let errors = node
+        .operations
+        .iter()
+        .filter(|op| !op.errors.is_empty())
+        .map(|op| errors::error_enum(op));
+    Ok(quote! {
+        #docs
+        #(pub mod #children;)*
+        #(#items)*
+        #(#errors)*
+    })
+}
+
+/// The names made for operations must not land on a schema's type in the same module.
+fn check_operation_names(node: &Node) -> Result<()> {
+    for op in &node.operations {
+        let name = errors::error_enum_name(op);
+        if let Some(def) = node
+            .types
+            .iter()
+            .find(|def| names::unraw(&def.name) == name)
+        {
+            return Err(Error::NameCollision {
+                pointer: op.pointer.join("operationId"),
+                name: op.operation_id.clone(),
+                other: def.schema.clone(),
+                other_pointer: def.pointer.clone(),
+                rust: name,
+            });
+        }
+    }
+    Ok(())
+}

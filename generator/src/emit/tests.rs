@@ -1,0 +1,103 @@
+//! A generated test of the generated crate: every documented (status, kind) pair of every
+//! operation decodes to its variant, with and without `error_type` in the body.
+//!
+//! Emitted rather than hand-written, so an operation added to the spec is covered the day
+//! it is added.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::errors::{documented_kind_by_status, error_enum_name};
+use super::ty::ident;
+use crate::model::{Model, Operation};
+use crate::names;
+
+pub fn documented_errors_test(model: &Model, crate_name: &str) -> TokenStream {
+    let krate = format_ident!("{}", crate_name.replace('-', "_"));
+    let tests = model
+        .operations
+        .values()
+        .filter(|op| !op.errors.is_empty())
+        .map(|op| op_test(model, op, &krate));
+    quote! {
+        #![doc = " Every documented `(status, error_type)` pair of every operation decodes to its variant."]
+
+        use #krate::{OperationError, StdError};
+
+        // Formatted by prettyplease when generated; rustfmt is told to leave each item alone.
+        #[rustfmt::skip]
+        fn body(error_type: Option<&str>, message: &str) -> Vec<u8> {
+            let mut body = serde_json::json!({
+                "messages": [{"id": "vapigen.test", "default_message": message, "args": []}],
+            });
+            if let Some(error_type) = error_type {
+                body["error_type"] = serde_json::Value::from(error_type);
+            }
+            serde_json::to_vec(&body).expect("serializes")
+        }
+
+        #[rustfmt::skip]
+        fn decode<E: OperationError>(status: u16, error_type: Option<&str>, message: &str) -> E {
+            E::from_std(StdError::from_response(status, &body(error_type, message)))
+        }
+
+        #(#tests)*
+    }
+}
+
+fn op_test(model: &Model, op: &Operation, krate: &proc_macro2::Ident) -> TokenStream {
+    let module = model
+        .services
+        .get(&op.service)
+        .map(|s| s.module.clone())
+        .unwrap_or_default();
+    let path = module.iter().map(|m| ident(m));
+    let error = format_ident!("{}", error_enum_name(op));
+    let test_name = format_ident!(
+        "{}_{}",
+        module
+            .iter()
+            .map(|m| names::unraw(m))
+            .collect::<Vec<_>>()
+            .join("_"),
+        names::unraw(&op.method_name)
+    );
+    let unique = documented_kind_by_status(&op.errors);
+    let cases = op.errors.iter().map(|case| {
+        let status = Literal::u16_unsuffixed(case.status);
+        let wire = &case.wire;
+        let variant = ident(&case.kind);
+        let message = format!("{} at {}", case.wire, case.status);
+        let without_type = match unique.get(&case.status) {
+            // The only kind documented at this status: the status alone picks it.
+            Some(_) => quote! {
+                let e: E = decode(#status, None, "no type");
+                assert!(matches!(e, E::#variant(_)), "{e:?}");
+                assert!(!e.std_error().error_type_was_sent());
+            },
+            // Several kinds share the status: the /api status map decides.
+            None => quote! {
+                let e: E = decode(#status, None, "no type");
+                assert_eq!(e.error_type(), #krate::ErrorType::for_status(#status).as_ref(), "{e:?}");
+            },
+        };
+        quote! {
+            let e: E = decode(#status, Some(#wire), #message);
+            assert!(matches!(e, E::#variant(_)), "{e:?}");
+            assert_eq!(e.status(), #status);
+            assert_eq!(e.error_type().map(|t| t.as_str()), Some(#wire));
+            assert_eq!(e.messages()[0].default_message, #message);
+            #without_type
+        }
+    });
+    let count = op.errors.len();
+    quote! {
+        #[test]
+        #[rustfmt::skip]
+        fn #test_name() {
+            type E = #krate #(::#path)* :: #error;
+            assert_eq!(E::DOCUMENTED.len(), #count);
+            #(#cases)*
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Named types -> Rust items: structs, string enums with a fallback, aliases.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::doc_attrs;
+use super::ty::{ident, Scope};
+use crate::model::{Enum, Field, Struct, TypeDef, TypeKind};
+use crate::names;
+
+pub fn type_item(scope: &Scope, def: &TypeDef) -> TokenStream {
+    match &def.kind {
+        TypeKind::Struct(s) => struct_item(scope, def, s),
+        TypeKind::Enum(e) => enum_item(def, e),
+        TypeKind::Alias(ty) => {
+            let docs = doc_attrs(&def.docs);
+            let name = ident(&def.name);
+            let ty = scope.ty(ty);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn struct_item(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
+    let docs = doc_attrs(&def.docs);
+    let name = ident(&def.name);
+    let fields = s.fields.iter().map(|f| field(scope, f));
+    let any_secret = s.fields.iter().any(|f| f.secret);
+    let derives = if any_secret {
+        quote!(#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
+    };
+    let debug = any_secret.then(|| redacted_debug(def, s));
+    quote! {
+        #docs
+        #derives
+        pub struct #name { #(#fields)* }
+        #debug
+    }
+}
+
+fn field(scope: &Scope, f: &Field) -> TokenStream {
+    let docs = doc_attrs(&f.docs);
+    let name = ident(&f.rust);
+    let mut ty = scope.ty(&f.ty);
+    if f.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    let rename = (names::unraw(&f.rust) != f.wire).then(|| {
+        let wire = &f.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    if f.required {
+        quote! { #docs #rename pub #name: #ty, }
+    } else {
+        quote! {
+            #docs
+            #rename
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>,
+        }
+    }
+}
+
+/// `Debug` that prints secrets as `<redacted>`, so they never reach a log.
+fn redacted_debug(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let label = names::unraw(&def.name);
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.rust);
+        let label = names::unraw(&f.rust);
+        match (f.secret, f.required) {
+            (false, _) => quote!(.field(#label, &self.#field)),
+            (true, true) => quote!(.field(#label, &"<redacted>")),
+            (true, false) => quote!(.field(#label, &self.#field.as_ref().map(|_| "<redacted>"))),
+        }
+    });
+    // Deprecated fields are printed too; reading them here is not a use to warn about.
+    quote! {
+        #[allow(deprecated)]
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#label) #(#fields)* .finish()
+            }
+        }
+    }
+}
+
+fn enum_item(def: &TypeDef, e: &Enum) -> TokenStream {
+    let docs = doc_attrs(&def.docs);
+    let name = ident(&def.name);
+    let fallback = ident(&e.fallback);
+    let variants = e.variants.iter().map(|v| {
+        let docs = doc_attrs(&v.docs);
+        let rust = ident(&v.rust);
+        quote!(#docs #rust,)
+    });
+    let to_wire = e.variants.iter().map(|v| {
+        let rust = ident(&v.rust);
+        let wire = &v.wire;
+        quote!(Self::#rust => #wire,)
+    });
+    let from_wire = e.variants.iter().map(|v| {
+        let rust = ident(&v.rust);
+        let wire = &v.wire;
+        quote!(#wire => Self::#rust,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know, kept as the server sent it.
+            #fallback(String),
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::#fallback(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    other => Self::#fallback(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}

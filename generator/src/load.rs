@@ -1,0 +1,314 @@
+//! Step 1 of the pipeline: text -> `openapiv3::OpenAPI`.
+//!
+//! YAML is a superset of JSON, so one parser reads both. The text goes through a plain
+//! JSON value first: that lets `serde_path_to_error` tell where in the document a shape
+//! error sits, which becomes the JSON pointer of the error.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use openapiv3::OpenAPI;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::pointer::Pointer;
+
+/// Reads and parses a spec file (`.yaml`, `.yml` or `.json`).
+pub fn load_file(path: &Path) -> Result<OpenAPI> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    load_str(&text)
+}
+
+/// Parses a spec from YAML or JSON text.
+pub fn load_str(text: &str) -> Result<OpenAPI> {
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+        Error::Syntax {
+            pointer: pointer_at_line(text, line),
+            line,
+            column,
+            message: e.to_string(),
+        }
+    })?;
+    let json = to_json(yaml, &Pointer::root())?;
+    check_version(&json)?;
+    let original = json.clone();
+    // openapiv3 carries an `expect` in its `ReferenceOr` decoding; a malformed document
+    // must give an error, never a crash, so a panic in there is turned into one.
+    let decoded = catch_unwind(AssertUnwindSafe(|| {
+        serde_path_to_error::deserialize::<_, OpenAPI>(json)
+    }));
+    match decoded {
+        Ok(Ok(api)) => Ok(api),
+        Ok(Err(e)) => Err(narrow(&original).unwrap_or_else(|| Error::Shape {
+            pointer: path_to_pointer(&Pointer::root(), e.path()),
+            message: e.into_inner().to_string(),
+        })),
+        Err(_) => Err(Error::Shape {
+            pointer: Pointer::root(),
+            message: "the OpenAPI decoder gave up on this document".to_owned(),
+        }),
+    }
+}
+
+fn check_version(json: &Value) -> Result<()> {
+    let pointer = Pointer::root().join("openapi");
+    match json.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => Ok(()),
+        Some(v) => Err(Error::unsupported(
+            &pointer,
+            format!("OpenAPI version {v}"),
+            "write the document as OpenAPI 3.0.x, as VMware publishes it",
+        )),
+        None => Err(Error::invalid(
+            &pointer,
+            "missing the `openapi: 3.0.x` version field",
+        )),
+    }
+}
+
+/// YAML allows any scalar as a map key (`200:` is an integer); JSON and OpenAPI want strings.
+fn to_json(yaml: serde_yaml::Value, at: &Pointer) -> Result<Value> {
+    use serde_yaml::Value as Y;
+    Ok(match yaml {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| Error::invalid(at, format!("the number {n} has no JSON form")))?
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| to_json(v, &at.join(i)))
+                .collect::<Result<_>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(Error::invalid(
+                            at,
+                            format!("a map key must be a string, found {other:?}"),
+                        ))
+                    }
+                };
+                let value = to_json(v, &at.join(&key))?;
+                out.insert(key, value);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => to_json(tagged.value, at)?,
+    })
+}
+
+fn path_to_pointer(base: &Pointer, path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    path.iter().fold(base.clone(), |p, segment| match segment {
+        Segment::Seq { index } => p.join(index),
+        Segment::Map { key } => p.join(key),
+        Segment::Enum { variant } => p.join(variant),
+        Segment::Unknown => p,
+    })
+}
+
+/// Finds the innermost part of the document that fails to decode.
+///
+/// openapiv3 uses `#[serde(flatten)]` and untagged enums, behind which serde loses track of
+/// where it is; decoding the parts one by one (operations, schemas and their children)
+/// names the place a maintainer has to fix, not just `#/paths`.
+fn narrow(json: &Value) -> Option<Error> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let root = Pointer::root();
+    if let Some(paths) = json.get("paths").and_then(Value::as_object) {
+        for (key, item) in paths {
+            let at = root.join("paths").join(key);
+            for method in METHODS {
+                if let Some(op) = item.get(method) {
+                    let op_at = at.join(method);
+                    let bodies = op
+                        .get("requestBody")
+                        .map(|b| (op_at.join("requestBody"), b))
+                        .into_iter();
+                    let responses = op
+                        .get("responses")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten();
+                    let responses =
+                        responses.map(|(code, r)| (op_at.join("responses").join(code), r));
+                    if let Some(err) = bodies
+                        .chain(responses)
+                        .find_map(|(at, v)| narrow_schemas_in(v, &at))
+                    {
+                        return Some(err);
+                    }
+                    if let Some(err) = try_decode::<openapiv3::Operation>(op, &op_at) {
+                        return Some(err);
+                    }
+                }
+            }
+            if let Some(err) = try_decode::<openapiv3::PathItem>(item, &at) {
+                return Some(err);
+            }
+        }
+    }
+    let components = json.get("components")?.as_object()?;
+    let at = root.join("components");
+    if let Some(schemas) = components.get("schemas").and_then(Value::as_object) {
+        for (name, schema) in schemas {
+            if let Some(err) = narrow_schema(schema, &at.join("schemas").join(name)) {
+                return Some(err);
+            }
+        }
+    }
+    None
+}
+
+/// Looks for schemas under `content/*/schema` and narrows into them.
+fn narrow_schemas_in(value: &Value, at: &Pointer) -> Option<Error> {
+    let content = value.get("content")?.as_object()?;
+    content.iter().find_map(|(media, m)| {
+        m.get("schema")
+            .and_then(|s| narrow_schema(s, &at.join("content").join(media).join("schema")))
+    })
+}
+
+fn narrow_schema(schema: &Value, at: &Pointer) -> Option<Error> {
+    let children = ["properties"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_object).map(|m| (*k, m)))
+        .flat_map(|(k, m)| m.iter().map(move |(name, s)| (at.join(k).join(name), s)))
+        .chain(["allOf", "oneOf", "anyOf"].iter().flat_map(|k| {
+            schema
+                .get(*k)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .map(move |(i, s)| (at.join(k).join(i), s))
+        }))
+        .chain(["items", "additionalProperties"].iter().filter_map(|k| {
+            schema
+                .get(*k)
+                .filter(|v| v.is_object())
+                .map(|s| (at.join(k), s))
+        }))
+        .collect::<Vec<_>>();
+    children
+        .into_iter()
+        .find_map(|(child_at, child)| narrow_schema(child, &child_at))
+        .or_else(|| try_decode::<openapiv3::ReferenceOr<openapiv3::Schema>>(schema, at))
+}
+
+fn try_decode<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Option<Error> {
+    let decoded = catch_unwind(AssertUnwindSafe(|| {
+        serde_path_to_error::deserialize::<_, T>(value.clone())
+    }));
+    match decoded {
+        Ok(Ok(_)) => None,
+        Ok(Err(e)) => Some(Error::Shape {
+            pointer: path_to_pointer(at, e.path()),
+            message: e.into_inner().to_string(),
+        }),
+        Err(_) => Some(Error::Shape {
+            pointer: at.clone(),
+            message: "the OpenAPI decoder gave up on this part".to_owned(),
+        }),
+    }
+}
+
+/// The pointer of the mapping key enclosing `line` (1-based), found from indentation.
+///
+/// A syntax error has only a line and column; this names the place in the document's
+/// structure too, which is what a maintainer navigates by. Best effort: block-style YAML.
+fn pointer_at_line(text: &str, line: usize) -> Pointer {
+    let mut stack: Vec<(usize, String)> = Vec::new();
+    for raw in text.lines().take(line) {
+        let trimmed = raw.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('-') {
+            continue;
+        }
+        let indent = raw.len() - trimmed.len();
+        let key = trimmed.strip_prefix("? ").unwrap_or(trimmed);
+        let Some((key, _)) = key.split_once(':') else {
+            continue;
+        };
+        let key = key.trim().trim_matches(|c| c == '\'' || c == '"');
+        while stack.last().is_some_and(|(i, _)| *i >= indent) {
+            stack.pop();
+        }
+        stack.push((indent, key.to_owned()));
+    }
+    stack.iter().fold(Pointer::root(), |p, (_, k)| p.join(k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_status_keys_become_strings() {
+        let api = load_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: {description: ok}\n",
+        )
+        .expect("loads");
+        let op = api.paths.paths["/a"]
+            .as_item()
+            .and_then(|p| p.get.as_ref())
+            .expect("op");
+        assert_eq!(op.responses.responses.len(), 1);
+    }
+
+    #[test]
+    fn syntax_error_names_the_enclosing_key() {
+        let err =
+            load_str("openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses: {'200': [oops}\n")
+                .expect_err("bad yaml");
+        assert_eq!(
+            err.pointer().map(Pointer::as_str),
+            Some("#/paths/~1a/get/responses")
+        );
+    }
+
+    #[test]
+    fn wrong_shape_names_its_place() {
+        let err = load_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: 7\n      responses: {}\n",
+        )
+        .expect_err("bad shape");
+        assert!(
+            err.to_string().starts_with("#/paths/~1a/get/parameters: "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn openapi_31_is_refused() {
+        let err = load_str("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+            .expect_err("3.1");
+        assert_eq!(
+            err.to_string(),
+            "#/openapi: OpenAPI version 3.1.0 is not supported: write the document as OpenAPI 3.0.x, as VMware publishes it"
+        );
+    }
+}

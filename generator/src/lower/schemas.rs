@@ -1,0 +1,509 @@
+//! Component schemas -> named types; inline schemas -> `Ty`.
+//!
+//! Like VMware's own spec, every object and enum is expected to be a named component;
+//! an inline one is refused with a hint, rather than given an invented name.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::refs::Doc;
+use crate::error::{Error, Result};
+use crate::model::{Docs, Enum, Field, Struct, Ty, TypeDef, TypeKind, Variant};
+use crate::names;
+use crate::pointer::Pointer;
+
+pub fn lower_types(doc: &Doc) -> Result<BTreeMap<String, TypeDef>> {
+    let mut types = BTreeMap::new();
+    // Rust path -> (schema name, pointer): two schemas on one path is an error, never a rename.
+    let mut taken: BTreeMap<String, (String, Pointer)> = BTreeMap::new();
+    for (name, schema) in doc.schemas() {
+        let pointer = Pointer::schema(name);
+        let (module, rust_name) = type_path(name, &pointer)?;
+        let rust_path = module
+            .iter()
+            .chain([&rust_name])
+            .map(|s| names::unraw(s))
+            .collect::<Vec<_>>()
+            .join("::");
+        if let Some((other, other_pointer)) = taken.get(&rust_path) {
+            return Err(Error::NameCollision {
+                pointer,
+                name: name.clone(),
+                other: other.clone(),
+                other_pointer: other_pointer.clone(),
+                rust: rust_path,
+            });
+        }
+        taken.insert(rust_path, (name.clone(), pointer.clone()));
+        let (docs, kind) = match schema {
+            ReferenceOr::Reference { reference } => (
+                Docs::default(),
+                TypeKind::Alias(Ty::Named(doc.schema_name(reference, &pointer)?.to_owned())),
+            ),
+            ReferenceOr::Item(schema) => type_kind(doc, schema, &pointer)?,
+        };
+        types.insert(
+            name.clone(),
+            TypeDef {
+                schema: name.clone(),
+                pointer,
+                module,
+                name: rust_name,
+                docs,
+                kind,
+            },
+        );
+    }
+    mark_boxed(&mut types);
+    Ok(types)
+}
+
+/// `Vcenter.NamespaceManagement.SupportBundle.Location` ->
+/// (`[vcenter, namespace_management, support_bundle]`, `Location`).
+pub fn type_path(name: &str, at: &Pointer) -> Result<(Vec<String>, String)> {
+    let mut segments: Vec<&str> = name.split('.').collect();
+    let last = segments.pop().unwrap_or_default();
+    if segments.iter().chain([&last]).any(|s| !names::is_usable(s)) {
+        return Err(Error::invalid(
+            at,
+            format!("the schema name `{name}` has a part that cannot become a Rust name"),
+        ));
+    }
+    Ok((
+        segments.into_iter().map(names::module_name).collect(),
+        names::type_name(last),
+    ))
+}
+
+fn type_kind(doc: &Doc, schema: &Schema, at: &Pointer) -> Result<(Docs, TypeKind)> {
+    let mut docs = schema_docs(schema);
+    let kind = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
+            if matches!(
+                object.additional_properties,
+                Some(AdditionalProperties::Schema(_))
+            ) {
+                return Err(Error::unsupported(
+                    at,
+                    "an object with both `properties` and `additionalProperties`",
+                    "split the map into a property of its own",
+                ));
+            }
+            TypeKind::Struct(object_struct(
+                doc,
+                &object.properties,
+                &object.required,
+                at,
+            )?)
+        }
+        SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
+            let (e, rest) = string_enum(&string.enumeration, &docs.text, at)?;
+            docs.text = rest;
+            TypeKind::Enum(e)
+        }
+        SchemaKind::AllOf { all_of } => {
+            TypeKind::Struct(all_of_struct(doc, all_of, at, &mut BTreeSet::new())?)
+        }
+        _ => TypeKind::Alias(ty_of_schema(doc, schema, at)?),
+    };
+    Ok((docs, kind))
+}
+
+fn schema_docs(schema: &Schema) -> Docs {
+    let mut docs = Docs::new(schema.schema_data.description.as_deref());
+    if schema.schema_data.deprecated {
+        docs.deprecated = Some(String::new());
+    }
+    docs
+}
+
+fn object_struct(
+    doc: &Doc,
+    properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: &[String],
+    at: &Pointer,
+) -> Result<Struct> {
+    for (i, name) in required.iter().enumerate() {
+        if !properties.contains_key(name) {
+            return Err(Error::invalid(
+                &at.join("required").join(i),
+                format!("`{name}` is required but is not among the properties"),
+            ));
+        }
+    }
+    let mut fields = Vec::with_capacity(properties.len());
+    for (wire, schema) in properties {
+        let pointer = at.join("properties").join(wire);
+        if !names::is_usable(wire) {
+            return Err(Error::invalid(
+                &pointer,
+                format!("the property name `{wire}` cannot become a Rust name"),
+            ));
+        }
+        let (ty, nullable, secret, docs) = match schema {
+            ReferenceOr::Reference { reference } => (
+                ty_of_ref(doc, reference, &pointer)?,
+                false,
+                false,
+                Docs::default(),
+            ),
+            ReferenceOr::Item(s) => (
+                ty_of_schema(doc, s, &pointer)?,
+                s.schema_data.nullable,
+                is_secret(s),
+                schema_docs(s),
+            ),
+        };
+        // An optional field is already an `Option`; `nullable` adds nothing to it.
+        let ty = match ty {
+            Ty::Nullable(inner) => *inner,
+            ty => ty,
+        };
+        fields.push(Field {
+            rust: names::field_name(wire),
+            wire: wire.clone(),
+            ty,
+            required: required.contains(wire) && !nullable,
+            boxed: false,
+            secret,
+            docs,
+            pointer,
+        });
+    }
+    check_unique_fields(&fields)?;
+    Ok(Struct { fields })
+}
+
+fn check_unique_fields(fields: &[Field]) -> Result<()> {
+    let mut seen: BTreeMap<&str, &Field> = BTreeMap::new();
+    for field in fields {
+        if let Some(first) = seen.insert(&field.rust, field) {
+            return Err(Error::NameCollision {
+                pointer: field.pointer.clone(),
+                name: field.wire.clone(),
+                other: first.wire.clone(),
+                other_pointer: first.pointer.clone(),
+                rust: field.rust.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `allOf` flattened into one struct: the properties of every part, in order.
+fn all_of_struct(
+    doc: &Doc,
+    parts: &[ReferenceOr<Schema>],
+    at: &Pointer,
+    visiting: &mut BTreeSet<String>,
+) -> Result<Struct> {
+    let mut out = Struct::default();
+    for (i, part) in parts.iter().enumerate() {
+        let part_at = at.join("allOf").join(i);
+        let (schema, schema_at) = match part {
+            ReferenceOr::Item(schema) => (schema, part_at.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = doc.schema_name(reference, &part_at)?;
+                if !visiting.insert(name.to_owned()) {
+                    return Err(Error::invalid(
+                        &part_at,
+                        format!("`allOf` includes `{name}` within itself"),
+                    ));
+                }
+                (doc.schema(reference, &part_at)?, Pointer::schema(name))
+            }
+        };
+        let fields = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                object_struct(doc, &object.properties, &object.required, &schema_at)?.fields
+            }
+            SchemaKind::AllOf { all_of } => {
+                all_of_struct(doc, all_of, &schema_at, visiting)?.fields
+            }
+            _ => {
+                return Err(Error::unsupported(
+                    &part_at,
+                    "an `allOf` part that is not an object",
+                    "every part of an `allOf` must be an object schema",
+                ))
+            }
+        };
+        out.fields.extend(fields);
+    }
+    check_unique_fields(&out.fields)?;
+    Ok(out)
+}
+
+/// A string enum, with per-value docs read from the description's bullets
+/// (``* `VALUE`: text``, as VMware writes them). Returns the description without them.
+fn string_enum(
+    values: &[Option<String>],
+    description: &str,
+    at: &Pointer,
+) -> Result<(Enum, String)> {
+    let (value_docs, rest) = enum_value_docs(description);
+    let mut variants: Vec<Variant> = Vec::with_capacity(values.len());
+    for (i, value) in values.iter().enumerate() {
+        let pointer = at.join("enum").join(i);
+        let Some(wire) = value else {
+            return Err(Error::unsupported(
+                &pointer,
+                "a `null` enum value",
+                "use `nullable: true`",
+            ));
+        };
+        if !names::is_usable(wire) {
+            return Err(Error::invalid(
+                &pointer,
+                format!("the enum value `{wire}` cannot become a Rust name"),
+            ));
+        }
+        let rust = names::type_name(wire);
+        if let Some(other) = variants.iter().find(|v| v.rust == rust) {
+            return Err(Error::NameCollision {
+                pointer: pointer.clone(),
+                name: wire.clone(),
+                other: other.wire.clone(),
+                other_pointer: at.join("enum"),
+                rust,
+            });
+        }
+        let text = value_docs.get(wire.as_str()).map(String::as_str);
+        variants.push(Variant {
+            wire: wire.clone(),
+            rust,
+            docs: Docs::new(text),
+        });
+    }
+    // A value called UNKNOWN takes the natural name; the fallback then steps aside.
+    let fallback = ["Unknown", "Other", "Unrecognized"]
+        .into_iter()
+        .find(|name| variants.iter().all(|v| v.rust != *name))
+        .unwrap_or("UnknownValue")
+        .to_owned();
+    Ok((Enum { variants, fallback }, rest))
+}
+
+fn enum_value_docs(description: &str) -> (BTreeMap<&str, String>, String) {
+    let mut docs = BTreeMap::new();
+    let mut rest = Vec::new();
+    for line in description.lines() {
+        let bullet = line
+            .trim_start()
+            .strip_prefix("* `")
+            .or_else(|| line.trim_start().strip_prefix("- `"))
+            .and_then(|l| l.split_once('`'))
+            .and_then(|(value, text)| Some((value, text.trim_start().strip_prefix(':')?.trim())));
+        match bullet {
+            Some((value, text)) => {
+                docs.insert(value, text.to_owned());
+            }
+            None => rest.push(line),
+        }
+    }
+    (docs, rest.join("\n").trim().to_owned())
+}
+
+fn is_secret(schema: &Schema) -> bool {
+    matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(s)) if matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+    )
+}
+
+/// Whether a property schema marks its value as a secret (`format: password`).
+pub fn ref_or_secret(schema: &ReferenceOr<Schema>) -> bool {
+    matches!(schema, ReferenceOr::Item(s) if is_secret(s))
+}
+
+pub fn ty_of_ref(doc: &Doc, reference: &str, at: &Pointer) -> Result<Ty> {
+    Ok(Ty::Named(doc.schema_name(reference, at)?.to_owned()))
+}
+
+pub fn ty_of(doc: &Doc, schema: &ReferenceOr<Schema>, at: &Pointer) -> Result<Ty> {
+    match schema {
+        ReferenceOr::Reference { reference } => ty_of_ref(doc, reference, at),
+        ReferenceOr::Item(schema) => ty_of_schema(doc, schema, at),
+    }
+}
+
+fn ty_of_boxed(doc: &Doc, schema: &ReferenceOr<Box<Schema>>, at: &Pointer) -> Result<Ty> {
+    match schema {
+        ReferenceOr::Reference { reference } => ty_of_ref(doc, reference, at),
+        ReferenceOr::Item(schema) => ty_of_schema(doc, schema, at),
+    }
+}
+
+/// The shape of an inline schema.
+pub fn ty_of_schema(doc: &Doc, schema: &Schema, at: &Pointer) -> Result<Ty> {
+    let ty = match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            if !s.enumeration.is_empty() {
+                return Err(Error::unsupported(
+                    at,
+                    "an inline enum",
+                    "declare it under #/components/schemas and `$ref` it, as VMware does",
+                ));
+            }
+            match &s.format {
+                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => {
+                    return Err(Error::unsupported(
+                        at,
+                        "`format: binary`",
+                        "JSON bodies carry no raw bytes",
+                    ))
+                }
+                _ => Ty::String,
+            }
+        }
+        SchemaKind::Type(Type::Integer(i)) => match i.format {
+            VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
+            _ => Ty::I64,
+        },
+        SchemaKind::Type(Type::Number(n)) => match n.format {
+            VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Ty::F32,
+            _ => Ty::F64,
+        },
+        SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
+        SchemaKind::Type(Type::Array(array)) => {
+            let items_at = at.join("items");
+            let Some(items) = &array.items else {
+                return Err(Error::invalid(at, "an array without `items`"));
+            };
+            let item = ty_of_boxed(doc, items, &items_at)?;
+            if array.unique_items {
+                check_orderable(doc, &item, &items_at)?;
+                Ty::Set(Box::new(item))
+            } else {
+                Ty::List(Box::new(item))
+            }
+        }
+        SchemaKind::Type(Type::Object(object)) => {
+            if !object.properties.is_empty() {
+                return Err(Error::unsupported(
+                    at,
+                    "an inline object with properties",
+                    "declare it under #/components/schemas and `$ref` it, as VMware does",
+                ));
+            }
+            match &object.additional_properties {
+                Some(AdditionalProperties::Schema(value)) => Ty::Map {
+                    key: Box::new(Ty::String),
+                    value: Box::new(ty_of(doc, value, &at.join("additionalProperties"))?),
+                },
+                _ => Ty::JsonObject,
+            }
+        }
+        // `allOf: [$ref]` is how a description is attached to a reference in OpenAPI 3.0.
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+            ty_of(doc, &all_of[0], &at.join("allOf").join(0))?
+        }
+        SchemaKind::AllOf { .. } => {
+            return Err(Error::unsupported(
+                at,
+                "an inline `allOf`",
+                "declare it under #/components/schemas, where it becomes one flattened struct",
+            ))
+        }
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
+            return Err(Error::unsupported(
+                at,
+                "`oneOf`, `anyOf` and `not`",
+                "VMware's spec does not use them; model the value as a named object",
+            ))
+        }
+        SchemaKind::Any(any) => {
+            if *any != openapiv3::AnySchema::default() {
+                return Err(Error::unsupported(
+                    at,
+                    "a schema that mixes keywords of several types",
+                    "give it one `type` with the keywords of that type",
+                ));
+            }
+            Ty::Json
+        }
+    };
+    Ok(if schema.schema_data.nullable {
+        Ty::Nullable(Box::new(ty))
+    } else {
+        ty
+    })
+}
+
+/// Sets become `BTreeSet`s, so their items must have an order: strings, numbers, enums.
+fn check_orderable(doc: &Doc, item: &Ty, at: &Pointer) -> Result<()> {
+    let ok = match item {
+        Ty::String | Ty::I32 | Ty::I64 | Ty::Bool | Ty::Id(_) => true,
+        Ty::Named(name) => matches!(
+            doc.schema(&format!("#/components/schemas/{name}"), at)?
+                .schema_kind,
+            SchemaKind::Type(Type::String(_) | Type::Integer(_))
+        ),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::unsupported(
+            at,
+            "a set (`uniqueItems: true`) of objects or numbers with fractions",
+            "sets hold strings, integers or enums; use a plain array",
+        ))
+    }
+}
+
+/// A struct that contains itself without indirection would have infinite size: such
+/// fields are boxed. `Vec`, `BTreeMap` and `BTreeSet` are indirection already.
+fn mark_boxed(types: &mut BTreeMap<String, TypeDef>) {
+    let direct: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .map(|(name, def)| {
+            let targets = match &def.kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .filter_map(|f| direct_target(&f.ty))
+                    .collect(),
+                TypeKind::Alias(ty) => direct_target(ty).into_iter().collect(),
+                TypeKind::Enum(_) => Vec::new(),
+            };
+            (name.clone(), targets)
+        })
+        .collect();
+    for (name, def) in types.iter_mut() {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            for field in &mut s.fields {
+                if let Some(target) = direct_target(&field.ty) {
+                    field.boxed = reaches(&direct, &target, name);
+                }
+            }
+        }
+    }
+}
+
+fn direct_target(ty: &Ty) -> Option<String> {
+    match ty {
+        Ty::Named(name) => Some(name.clone()),
+        Ty::Nullable(inner) => direct_target(inner),
+        _ => None,
+    }
+}
+
+fn reaches(direct: &BTreeMap<String, Vec<String>>, from: &str, to: &str) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from.to_owned()];
+    while let Some(node) = stack.pop() {
+        if node == to {
+            return true;
+        }
+        if seen.insert(node.clone()) {
+            stack.extend(direct.get(&node).into_iter().flatten().cloned());
+        }
+    }
+    false
+}

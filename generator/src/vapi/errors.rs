@@ -1,0 +1,174 @@
+//! The Vapi standard errors: which kinds each operation documents, and at which status.
+//!
+//! A status answered by one kind names its schema (`401 -> Vapi.Std.Errors.Unauthenticated`);
+//! a status shared by several names `Vapi.Std.Errors.Error` and lists the kinds in its
+//! description, one paragraph each: `***Vapi.Std.Errors.AlreadyExists*** if ...`. Both
+//! become `ErrorCase`s, one per kind, which the emitter turns into the variants of the
+//! operation's error enum. The kinds are the values of the spec's own
+//! `Vapi.Std.Errors.Error.Type` enum, so the list lives in one place: the spec.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::error::{Error, Result};
+use crate::model::{Docs, ErrorCase, Model, Operation, Status, Success, Ty, TypeKind};
+use crate::names;
+use crate::pointer::Pointer;
+
+/// The schema whose enum lists the error kinds.
+pub const ERROR_TYPE_SCHEMA: &str = "Vapi.Std.Errors.Error.Type";
+const PREFIX: &str = "Vapi.Std.Errors.";
+
+static GROUPED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\*\*\*Vapi\.Std\.Errors\.([A-Za-z0-9_]*)\*\*\*").expect("valid regex")
+});
+
+/// A known error kind: `NotFound` with wire value `NOT_FOUND`.
+struct Kind {
+    name: String,
+    wire: String,
+}
+
+pub fn apply(model: &mut Model) -> Result<()> {
+    let kinds = known_kinds(model);
+    for op in model.operations.values_mut() {
+        op.success = Some(success(op)?);
+        let mut cases: Vec<ErrorCase> = Vec::new();
+        for response in &op.responses {
+            let status = match response.status {
+                Status::Code(code) if code >= 300 => code,
+                // `default` documents nothing specific: the fallback variant covers it.
+                _ => continue,
+            };
+            let kinds = kinds.as_deref().ok_or_else(|| {
+                Error::invalid(
+                    &response.pointer,
+                    format!("errors need the kinds of #/components/schemas/{ERROR_TYPE_SCHEMA}, which the spec lacks"),
+                )
+            })?;
+            for case in cases_of(
+                kinds,
+                status,
+                &response.body,
+                &response.docs.text,
+                &response.pointer,
+            )? {
+                match cases.iter_mut().find(|c| c.kind == case.kind) {
+                    // One kind documented at two statuses stays one variant; the first status
+                    // is the one that decides when a body has no `error_type`.
+                    Some(existing) => {
+                        existing.docs.text =
+                            format!("{}\n\n{}", existing.docs.text, case.docs.text);
+                    }
+                    None => cases.push(case),
+                }
+            }
+        }
+        op.errors = cases;
+    }
+    Ok(())
+}
+
+fn known_kinds(model: &Model) -> Option<Vec<Kind>> {
+    let def = model.types.get(ERROR_TYPE_SCHEMA)?;
+    let TypeKind::Enum(e) = &def.kind else {
+        return None;
+    };
+    Some(
+        e.variants
+            .iter()
+            .map(|v| Kind {
+                name: v.rust.clone(),
+                wire: v.wire.clone(),
+            })
+            .collect(),
+    )
+}
+
+fn success(op: &Operation) -> Result<Success> {
+    let mut successes = op
+        .responses
+        .iter()
+        .filter(|r| matches!(r.status, Status::Code(200..=299)));
+    let Some(first) = successes.next() else {
+        return Err(Error::invalid(
+            &op.pointer.join("responses"),
+            "the operation documents no success (2xx) response",
+        ));
+    };
+    if let Some(second) = successes.next() {
+        return Err(Error::unsupported(
+            &second.pointer,
+            "a second success status",
+            "a Vapi operation answers one success status; list only that one",
+        ));
+    }
+    let Status::Code(status) = first.status else {
+        unreachable_default()
+    };
+    Ok(Success {
+        status,
+        body: first.body.clone(),
+        secret: first.secret,
+        docs: first.docs.clone(),
+    })
+}
+
+/// The filter above only lets numeric statuses through.
+fn unreachable_default() -> ! {
+    unreachable!("a 2xx status is a code")
+}
+
+fn cases_of(
+    kinds: &[Kind],
+    status: u16,
+    body: &Option<Ty>,
+    text: &str,
+    at: &Pointer,
+) -> Result<Vec<ErrorCase>> {
+    let schema = match body {
+        Some(Ty::Named(schema)) if schema.starts_with(PREFIX) => schema,
+        _ => return Err(Error::unsupported(
+            at,
+            "an error response whose body is not a `Vapi.Std.Errors` schema",
+            "vSphere answers errors with a standard error; `$ref` the matching `Vapi.Std.Errors.X`",
+        )),
+    };
+    let markers: Vec<_> = GROUPED.captures_iter(text).collect();
+    if markers.is_empty() {
+        let name = &schema[PREFIX.len()..];
+        let kind = find_kind(kinds, name, at)?;
+        return Ok(vec![case(kind, status, text, at)]);
+    }
+    let mut cases = Vec::new();
+    for (i, caps) in markers.iter().enumerate() {
+        let whole = caps.get(0).map_or(0..0, |m| m.range());
+        let end = markers
+            .get(i + 1)
+            .and_then(|c| c.get(0))
+            .map_or(text.len(), |m| m.start());
+        let kind = find_kind(kinds, &caps[1], &at.join("description"))?;
+        cases.push(case(kind, status, text[whole.end..end].trim(), at));
+    }
+    Ok(cases)
+}
+
+fn find_kind<'k>(kinds: &'k [Kind], name: &str, at: &Pointer) -> Result<&'k Kind> {
+    kinds.iter().find(|k| k.name == name).ok_or_else(|| {
+        Error::invalid(
+            at,
+            format!("`Vapi.Std.Errors.{name}` is not one of the error kinds of #/components/schemas/{ERROR_TYPE_SCHEMA}"),
+        )
+    })
+}
+
+fn case(kind: &Kind, status: u16, text: &str, at: &Pointer) -> ErrorCase {
+    ErrorCase {
+        kind: names::unraw(&kind.name).to_owned(),
+        wire: kind.wire.clone(),
+        status,
+        docs: Docs::new(Some(text)),
+        pointer: at.clone(),
+    }
+}

@@ -1,0 +1,133 @@
+//! VMware's operation naming and path keys.
+//!
+//! - operationId `<Service>_<operation>`, task variants ending in `$Task`
+//!   (`Esx.Settings.Depots.Offline_createFromHost$Task`) -> method `create_from_host`;
+//! - a query in the path key (`?action=createFromHost&vmw-task=true`) -> the path plus
+//!   fixed query pairs that every call sends and the caller never sees;
+//! - `vmw-task=true` with `$Task` -> a task operation (one without the other is an error).
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+use crate::model::{Model, Operation};
+use crate::names;
+use crate::pointer::Pointer;
+
+const TASK_SUFFIX: &str = "$Task";
+
+pub fn apply(model: &mut Model) -> Result<()> {
+    for op in model.operations.values_mut() {
+        split_path_key(op)?;
+        mark_task(op)?;
+        name_from_operation_id(op)?;
+    }
+    disambiguate_task_variants(model)
+}
+
+fn split_path_key(op: &mut Operation) -> Result<()> {
+    let Some((path, query)) = op.path_key.split_once('?') else {
+        op.path = op.path_key.clone();
+        return Ok(());
+    };
+    let path_at = Pointer::root().join("paths").join(&op.path_key);
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some((key, value)) if !key.is_empty() && !pairs.iter().any(|(k, _)| k == key) => {
+                pairs.push((key.to_owned(), value.to_owned()));
+            }
+            _ => {
+                return Err(Error::invalid(
+                    &path_at,
+                    format!("the fixed query `{pair}` of the path key needs a unique `name=value`"),
+                ))
+            }
+        }
+    }
+    op.path = path.to_owned();
+    op.fixed_query = pairs;
+    Ok(())
+}
+
+fn mark_task(op: &mut Operation) -> Result<()> {
+    let by_query = op
+        .fixed_query
+        .iter()
+        .any(|(k, v)| k == "vmw-task" && v == "true");
+    let by_id = op.operation_id.ends_with(TASK_SUFFIX);
+    if by_query != by_id {
+        return Err(Error::invalid(
+            &op.pointer.join("operationId"),
+            format!(
+                "`{}` and its path disagree on being a task: VMware pairs the `$Task` suffix with `vmw-task=true`",
+                op.operation_id
+            ),
+        ));
+    }
+    op.task = by_query;
+    Ok(())
+}
+
+fn name_from_operation_id(op: &mut Operation) -> Result<()> {
+    let at = op.pointer.join("operationId");
+    let id = op
+        .operation_id
+        .strip_suffix(TASK_SUFFIX)
+        .unwrap_or(&op.operation_id);
+    let Some((service, name)) = id.rsplit_once('_') else {
+        return Err(Error::invalid(
+            &at,
+            format!(
+                "`{}` is not of the form `<Service>_<operation>`",
+                op.operation_id
+            ),
+        ));
+    };
+    if service != op.service {
+        return Err(Error::invalid(
+            &at,
+            format!(
+                "`{}` does not start with its tag `{}`",
+                op.operation_id, op.service
+            ),
+        ));
+    }
+    if !names::is_usable(name) {
+        return Err(Error::invalid(
+            &at,
+            format!("`{name}` cannot become a Rust method name"),
+        ));
+    }
+    op.method_name = names::method_name(name);
+    Ok(())
+}
+
+/// `$Task` leaves the method name, unless the service also has the plain operation: then
+/// the task variant is `<name>_task`. Any other clash is an error.
+fn disambiguate_task_variants(model: &mut Model) -> Result<()> {
+    let plain: Vec<(String, String)> = model
+        .operations
+        .values()
+        .filter(|op| !op.task)
+        .map(|op| (op.service.clone(), op.method_name.clone()))
+        .collect();
+    let mut seen: BTreeMap<(String, String), (String, Pointer)> = BTreeMap::new();
+    for op in model.operations.values_mut() {
+        if op.task && plain.contains(&(op.service.clone(), op.method_name.clone())) {
+            op.method_name = format!("{}_task", names::unraw(&op.method_name));
+        }
+        let here = (op.operation_id.clone(), op.pointer.join("operationId"));
+        if let Some((other, other_pointer)) =
+            seen.insert((op.service.clone(), op.method_name.clone()), here)
+        {
+            return Err(Error::NameCollision {
+                pointer: op.pointer.join("operationId"),
+                name: op.operation_id.clone(),
+                other,
+                other_pointer,
+                rust: op.method_name.clone(),
+            });
+        }
+    }
+    Ok(())
+}

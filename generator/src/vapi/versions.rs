@@ -1,0 +1,117 @@
+//! "added in vSphere API x" and "deprecated as of vSphere API x".
+//!
+//! VMware writes both as fixed sentences in descriptions:
+//! `This operation was added in __vSphere API 9.1.0.0__.` and
+//! `This operation is deprecated as of __vSphere API 9.1.0.0__. Use *POST /x* instead.`
+//! The first becomes a "Since vSphere API x" doc line, the second `#[deprecated(note)]`
+//! naming the replacement. The sentences leave the prose, so nothing is said twice.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::error::{Error, Result};
+use crate::model::Docs;
+use crate::pointer::Pointer;
+
+static ADDED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"This [a-z ]+? (?:was|were) added in (?:__)?vSphere API(?: ([0-9][0-9.]*[0-9]))?(?:__)?\.?")
+        .expect("valid regex")
+});
+
+static DEPRECATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"This [a-z ]+? (?:is|was|has been) deprecated as of (?:__)?vSphere API(?: ([0-9][0-9.]*[0-9]))?(?:__)?\.?(?:\s*Use (.+?) instead\.)?",
+    )
+    .expect("valid regex")
+});
+
+pub fn apply(docs: &mut Docs, at: &Pointer) -> Result<()> {
+    if let Some(caps) = ADDED.captures(&docs.text) {
+        let Some(version) = caps.get(1) else {
+            return Err(Error::invalid(
+                at,
+                format!("the version phrase `{}` names no version", &caps[0]),
+            ));
+        };
+        docs.since = Some(version.as_str().to_owned());
+        let range = caps.get(0).map_or(0..0, |m| m.range());
+        docs.cut(&[range]);
+    }
+    if let Some(caps) = DEPRECATED.captures(&docs.text) {
+        let Some(version) = caps.get(1) else {
+            return Err(Error::invalid(
+                at,
+                format!("the deprecation phrase `{}` names no version", &caps[0]),
+            ));
+        };
+        let mut note = format!("deprecated as of vSphere API {}", version.as_str());
+        if let Some(replacement) = caps.get(2) {
+            note.push_str(&format!(
+                "; use {} instead",
+                replacement.as_str().replace('*', "")
+            ));
+        }
+        docs.deprecated = Some(note);
+        let range = caps.get(0).map_or(0..0, |m| m.range());
+        docs.cut(&[range]);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(text: &str) -> Docs {
+        Docs::new(Some(text))
+    }
+
+    #[test]
+    fn added_in_becomes_since() {
+        let mut d =
+            docs("Creates a job.\n\nThis operation was added in __vSphere API 9.1.0.0__.\n\nMore.");
+        apply(&mut d, &Pointer::root()).expect("applies");
+        assert_eq!(d.since.as_deref(), Some("9.1.0.0"));
+        assert_eq!(d.text, "Creates a job.\n\nMore.");
+    }
+
+    #[test]
+    fn seed_spelling_without_underscores() {
+        let mut d = docs("This property was added in vSphere API 7.0.2.00100.");
+        apply(&mut d, &Pointer::root()).expect("applies");
+        assert_eq!(d.since.as_deref(), Some("7.0.2.00100"));
+        assert_eq!(d.text, "");
+    }
+
+    #[test]
+    fn deprecated_names_the_replacement() {
+        let mut d = docs(
+            "Returns the location.\n\nThis operation is deprecated as of __vSphere API 9.1.0.0__. Use *POST /vcenter/x/{supervisor}/support-bundle* instead.",
+        );
+        apply(&mut d, &Pointer::root()).expect("applies");
+        assert_eq!(
+            d.deprecated.as_deref(),
+            Some("deprecated as of vSphere API 9.1.0.0; use POST /vcenter/x/{supervisor}/support-bundle instead")
+        );
+        assert_eq!(d.text, "Returns the location.");
+    }
+
+    #[test]
+    fn phrase_without_version_is_an_error() {
+        let at = Pointer::schema("A").join("properties").join("b");
+        let mut d = docs("This property was added in __vSphere API__.");
+        let err = apply(&mut d, &at).expect_err("no version");
+        assert_eq!(
+            err.to_string(),
+            "#/components/schemas/A/properties/b: the version phrase `This property was added in __vSphere API__.` names no version"
+        );
+    }
+
+    #[test]
+    fn prose_without_phrases_is_untouched() {
+        let mut d = docs("Nothing about versions here.");
+        apply(&mut d, &Pointer::root()).expect("applies");
+        assert_eq!(d, docs("Nothing about versions here."));
+    }
+}

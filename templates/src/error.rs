@@ -1,0 +1,241 @@
+//! The Vapi standard error, as every operation reports it, and its decoding.
+//!
+//! vCenter answers a failed call with a JSON body such as
+//! `{"error_type": "NOT_FOUND", "messages": [...], "data": {...}}` (on `/api`), or wrapped as
+//! `{"type": "com.vmware.vapi.std.errors.not_found", "value": {...}}` (older `/rest`-style
+//! answers). Proxies and old servers also answer with an empty body, HTML, or a body without
+//! `error_type`. Every one of those decodes to a [`StdError`]: what could be read is read,
+//! the rest is kept raw, and nothing panics.
+
+use std::fmt;
+
+use crate::vapi::std::errors::{ArgumentLocations, FileLocations, TransientIndication};
+use crate::vapi::std::LocalizableMessage;
+
+/// The kind of a standard error (`NOT_FOUND`, ...): the `error_type` discriminator.
+pub use crate::vapi::std::errors::error::Type as ErrorType;
+
+/// At most this much of an undecodable body is kept, so a huge HTML page cannot bloat an error.
+pub const MAX_RAW_BODY: usize = 64 * 1024;
+
+impl ErrorType {
+    /// The kind an `/api` status implies when the body does not say: the one place this
+    /// mapping lives.
+    pub fn for_status(status: u16) -> Option<Self> {
+        Some(match status {
+            400 => ErrorType::InvalidArgument,
+            401 => ErrorType::Unauthenticated,
+            403 => ErrorType::Unauthorized,
+            404 => ErrorType::NotFound,
+            409 => ErrorType::ConcurrentChange,
+            500 => ErrorType::Error,
+            503 => ErrorType::ServiceUnavailable,
+            _ => return None,
+        })
+    }
+}
+
+/// A standard error answered by vCenter, with the HTTP status it came with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StdError {
+    status: u16,
+    error_type: Option<ErrorType>,
+    error_type_sent: bool,
+    messages: Vec<LocalizableMessage>,
+    data: Option<serde_json::Value>,
+    challenge: Option<String>,
+    raw_body: Option<String>,
+}
+
+/// The wire form on `/api`; every field optional, so a partial body still decodes.
+#[derive(serde::Deserialize)]
+struct Wire {
+    #[serde(default)]
+    messages: Vec<LocalizableMessage>,
+    #[serde(default)]
+    data: Option<serde_json::Value>,
+    #[serde(default)]
+    error_type: Option<ErrorType>,
+    #[serde(default)]
+    challenge: Option<String>,
+}
+
+impl StdError {
+    /// Decodes an error answer. Never fails: a body that is not a standard error is kept
+    /// raw (at most [`MAX_RAW_BODY`] bytes of it), and the `error_type` it names, if any
+    /// can be read, is kept.
+    pub fn from_response(status: u16, body: &[u8]) -> Self {
+        let mut error = StdError {
+            status,
+            error_type: None,
+            error_type_sent: false,
+            messages: Vec::new(),
+            data: None,
+            challenge: None,
+            raw_body: None,
+        };
+        let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+        let value = value.map(unwrap_rest_style);
+        match value.clone().map(serde_json::from_value::<Wire>) {
+            Some(Ok(wire)) => {
+                error.error_type_sent = wire.error_type.is_some();
+                error.error_type = wire.error_type;
+                error.messages = wire.messages;
+                error.data = wire.data;
+                error.challenge = wire.challenge;
+            }
+            _ => {
+                // Not a standard error as a whole; its `error_type` may still be readable.
+                let sent = value
+                    .as_ref()
+                    .and_then(|v| v.get("error_type"))
+                    .and_then(|t| t.as_str())
+                    .map(ErrorType::from);
+                error.error_type_sent = sent.is_some();
+                error.error_type = sent;
+                error.raw_body = Some(raw_text(body));
+            }
+        }
+        error
+    }
+
+    /// Builds an error from its parts (used by mocks and tests).
+    pub fn new(status: u16, error_type: ErrorType, messages: Vec<LocalizableMessage>) -> Self {
+        StdError {
+            status,
+            error_type: Some(error_type),
+            error_type_sent: true,
+            messages,
+            data: None,
+            challenge: None,
+            raw_body: None,
+        }
+    }
+
+    /// When the body named no kind, takes the one the operation documents for this status,
+    /// else the one the status implies on `/api` ([`ErrorType::for_status`]).
+    pub fn infer_error_type(&mut self, documented_for_status: Option<ErrorType>) {
+        if self.error_type.is_none() {
+            self.error_type = documented_for_status.or_else(|| ErrorType::for_status(self.status));
+        }
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The error kind, as sent or (see [`StdError::error_type_was_sent`]) as inferred.
+    pub fn error_type(&self) -> Option<&ErrorType> {
+        self.error_type.as_ref()
+    }
+
+    /// Whether the body carried `error_type` (servers before vSphere 6.7.2 do not).
+    pub fn error_type_was_sent(&self) -> bool {
+        self.error_type_sent
+    }
+
+    /// The stack of messages; the first describes the error, each next one its cause.
+    pub fn messages(&self) -> &[LocalizableMessage] {
+        &self.messages
+    }
+
+    /// The operation-specific data of the error, as sent.
+    pub fn data(&self) -> Option<&serde_json::Value> {
+        self.data.as_ref()
+    }
+
+    /// The authentication challenges (`Unauthenticated`, `Unauthorized`).
+    pub fn challenge(&self) -> Option<&str> {
+        self.challenge.as_deref()
+    }
+
+    /// The body as received, when it was not a standard error (empty, HTML, cut short).
+    pub fn raw_body(&self) -> Option<&str> {
+        self.raw_body.as_deref()
+    }
+
+    /// `data` read as the arguments the error is about.
+    pub fn argument_locations(&self) -> Option<ArgumentLocations> {
+        self.data_as()
+    }
+
+    /// `data` read as the files the error is about.
+    pub fn file_locations(&self) -> Option<FileLocations> {
+        self.data_as()
+    }
+
+    /// `data` read as whether trying again may succeed.
+    pub fn transient_indication(&self) -> Option<TransientIndication> {
+        self.data_as()
+    }
+
+    fn data_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        self.data
+            .clone()
+            .and_then(|d| serde_json::from_value(d).ok())
+    }
+
+    /// The text of the first message: localized when the server localized it.
+    pub fn message(&self) -> Option<&str> {
+        self.messages
+            .first()
+            .map(|m| m.localized.as_deref().unwrap_or(&m.default_message))
+    }
+}
+
+impl fmt::Display for StdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.error_type {
+            Some(kind) => write!(f, "{kind} (HTTP {})", self.status)?,
+            None => write!(f, "HTTP {}", self.status)?,
+        }
+        match self.message() {
+            Some(message) => write!(f, ": {message}"),
+            None if self
+                .raw_body
+                .as_deref()
+                .is_some_and(|b| !b.trim().is_empty()) =>
+            {
+                f.write_str(": the answer was not a standard error")
+            }
+            None => f.write_str(": no error details were sent"),
+        }
+    }
+}
+
+impl std::error::Error for StdError {}
+
+/// What every operation's error enum does; the client decodes through it.
+pub trait OperationError: std::error::Error + Sized {
+    /// Picks the variant: the body's `error_type`, else the status (see [`StdError::infer_error_type`]).
+    fn from_std(error: StdError) -> Self;
+
+    /// The standard error behind the variant.
+    fn std_error(&self) -> &StdError;
+}
+
+/// `{"type": "com.vmware.vapi.std.errors.not_found", "value": {...}}` -> the value, with
+/// `error_type: NOT_FOUND` added when it lacks one.
+fn unwrap_rest_style(value: serde_json::Value) -> serde_json::Value {
+    let kind = value
+        .get("type")
+        .and_then(|t| t.as_str())
+        .and_then(|t| t.strip_prefix("com.vmware.vapi.std.errors."))
+        .map(str::to_ascii_uppercase);
+    match (kind, value.get("value")) {
+        (Some(kind), Some(serde_json::Value::Object(inner))) => {
+            let mut inner = inner.clone();
+            inner
+                .entry("error_type")
+                .or_insert(serde_json::Value::String(kind));
+            serde_json::Value::Object(inner)
+        }
+        _ => value,
+    }
+}
+
+fn raw_text(body: &[u8]) -> String {
+    let kept = &body[..body.len().min(MAX_RAW_BODY)];
+    String::from_utf8_lossy(kept).into_owned()
+}

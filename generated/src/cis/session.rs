@@ -12,6 +12,21 @@ pub struct Info {
     pub last_accessed_time: ::chrono::DateTime<::chrono::Utc>,
 }
 
+impl Info {
+    /// A `Info` with the required fields; the optional ones are unset.
+    pub fn new(
+        user: String,
+        created_time: ::chrono::DateTime<::chrono::Utc>,
+        last_accessed_time: ::chrono::DateTime<::chrono::Utc>,
+    ) -> Self {
+        Self {
+            user,
+            created_time,
+            last_accessed_time,
+        }
+    }
+}
+
 /// The errors of `create` (`POST /session`), one variant per error the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

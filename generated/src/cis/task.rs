@@ -84,6 +84,33 @@ pub struct Info {
     pub user: Option<String>,
 }
 
+impl Info {
+    /// A `Info` with the required fields; the optional ones are unset.
+    pub fn new(
+        description: crate::vapi::std::LocalizableMessage,
+        service: crate::ids::ServiceId,
+        operation: crate::ids::OperationId,
+        status: Status,
+        cancelable: bool,
+    ) -> Self {
+        Self {
+            progress: None,
+            result: None,
+            description,
+            service,
+            operation,
+            parent: None,
+            target: None,
+            status,
+            cancelable,
+            error: None,
+            start_time: None,
+            end_time: None,
+            user: None,
+        }
+    }
+}
+
 /// The *Cis.Task.Progress* schema contains information describe the progress of an operation.
 ///
 /// Since vSphere API 6.7.
@@ -101,6 +128,17 @@ pub struct Progress {
     ///
     /// Since vSphere API 6.7.
     pub message: crate::vapi::std::LocalizableMessage,
+}
+
+impl Progress {
+    /// A `Progress` with the required fields; the optional ones are unset.
+    pub fn new(
+        total: i64,
+        completed: i64,
+        message: crate::vapi::std::LocalizableMessage,
+    ) -> Self {
+        Self { total, completed, message }
+    }
 }
 
 /// The *Cis.Task.Status* enumerated type defines the status values that can be reported for an operation.

@@ -20,6 +20,13 @@ pub struct AddOnSpec {
     pub version: String,
 }
 
+impl AddOnSpec {
+    /// A `AddOnSpec` with the required fields; the optional ones are unset.
+    pub fn new(name: String, version: String) -> Self {
+        Self { name, version }
+    }
+}
+
 /// The *Esx.Settings.AlternativeImageSpec* schema contains properties that describes an alternative image for the desired software specification.
 ///
 /// Since vSphere API 9.0.0.0.
@@ -80,6 +87,26 @@ pub struct AlternativeImageSpec {
     pub selection_criteria: SelectionCriteriaSpec,
 }
 
+impl AlternativeImageSpec {
+    /// A `AlternativeImageSpec` with the required fields; the optional ones are unset.
+    pub fn new(
+        base_image: BaseImageSpec,
+        display_name: String,
+        selection_criteria: SelectionCriteriaSpec,
+    ) -> Self {
+        Self {
+            base_image,
+            add_on: None,
+            components: None,
+            solutions: None,
+            hardware_support: None,
+            removed_components: None,
+            display_name,
+            selection_criteria,
+        }
+    }
+}
+
 /// The *Esx.Settings.BaseImageSpec* schema contains properties that describe a specific ESX base-image.
 ///
 /// Since vSphere API 7.0.0.0.
@@ -91,10 +118,17 @@ pub struct BaseImageSpec {
     pub version: String,
 }
 
+impl BaseImageSpec {
+    /// A `BaseImageSpec` with the required fields; the optional ones are unset.
+    pub fn new(version: String) -> Self {
+        Self { version }
+    }
+}
+
 /// The *Esx.Settings.HardwareSupportPackageSpec* schema contains properties to describe the desired Hardware Support Package (HSP) configured for a single device or distinct group of devices (typically the OEM's, including BIOS, device firmware and OEM-supplied driver or agent components).
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HardwareSupportPackageSpec {
     /// Hardware Support Package (HSP) selected
     ///
@@ -122,6 +156,18 @@ pub struct HardwareSupportSpec {
         crate::ids::HsmId,
         HardwareSupportPackageSpec,
     >,
+}
+
+impl HardwareSupportSpec {
+    /// A `HardwareSupportSpec` with the required fields; the optional ones are unset.
+    pub fn new(
+        packages: ::std::collections::BTreeMap<
+            crate::ids::HsmId,
+            HardwareSupportPackageSpec,
+        >,
+    ) -> Self {
+        Self { packages }
+    }
 }
 
 /// The *Esx.Settings.HostHardwareSpec* schema contains properties to describe the host's hardware specifications like vendor, model, family and oem string.
@@ -154,6 +200,18 @@ pub struct HostHardwareSpec {
     /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<::std::collections::BTreeSet<String>>,
+}
+
+impl HostHardwareSpec {
+    /// A `HostHardwareSpec` with the required fields; the optional ones are unset.
+    pub fn new(vendor: String) -> Self {
+        Self {
+            vendor,
+            models: None,
+            families: None,
+            oem_strings: None,
+        }
+    }
 }
 
 /// The *Esx.Settings.Notification* schema contains properties to describe any info/warning/error messages that Tasks can raise.
@@ -203,10 +261,29 @@ pub struct Notification {
     pub retriable: Option<bool>,
 }
 
+impl Notification {
+    /// A `Notification` with the required fields; the optional ones are unset.
+    pub fn new(
+        id: String,
+        time: ::chrono::DateTime<::chrono::Utc>,
+        message: crate::vapi::std::LocalizableMessage,
+    ) -> Self {
+        Self {
+            r#type: None,
+            id,
+            time,
+            message,
+            resolution: None,
+            originator: None,
+            retriable: None,
+        }
+    }
+}
+
 /// The *Esx.Settings.Notifications* schema contains info/warning/error messages that can be reported by the task.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Notifications {
     /// Info notification messages reported.
     ///
@@ -260,6 +337,19 @@ pub struct SelectionCriteriaSpec {
     /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_hardware_spec: Option<HostHardwareSpec>,
+}
+
+impl SelectionCriteriaSpec {
+    /// A `SelectionCriteriaSpec` with the required fields; the optional ones are unset.
+    pub fn new(
+        selection_type: crate::esx::settings::selection_criteria_spec::SelectionType,
+    ) -> Self {
+        Self {
+            selection_type,
+            host_uuids: None,
+            host_hardware_spec: None,
+        }
+    }
 }
 
 /// The *Esx.Settings.SoftwareSpec* schema contains properties that describe desired software specification for an ESX host.
@@ -326,6 +416,21 @@ pub struct SoftwareSpec {
     >,
 }
 
+impl SoftwareSpec {
+    /// A `SoftwareSpec` with the required fields; the optional ones are unset.
+    pub fn new(base_image: BaseImageSpec) -> Self {
+        Self {
+            base_image,
+            add_on: None,
+            components: None,
+            solutions: None,
+            hardware_support: None,
+            removed_components: None,
+            alternative_images: None,
+        }
+    }
+}
+
 /// The *Esx.Settings.SolutionComponentSpec* schema contains properties that describe a component registered by a software solution.
 ///
 /// Since vSphere API 7.0.0.0.
@@ -335,6 +440,13 @@ pub struct SolutionComponentSpec {
     ///
     /// Since vSphere API 7.0.0.0.
     pub component: crate::ids::ComponentId,
+}
+
+impl SolutionComponentSpec {
+    /// A `SolutionComponentSpec` with the required fields; the optional ones are unset.
+    pub fn new(component: crate::ids::ComponentId) -> Self {
+        Self { component }
+    }
 }
 
 /// The *Esx.Settings.SolutionSpec* schema contains properties that describe solution registered in the software specification.
@@ -350,4 +462,11 @@ pub struct SolutionSpec {
     ///
     /// Since vSphere API 7.0.0.0.
     pub components: Vec<SolutionComponentSpec>,
+}
+
+impl SolutionSpec {
+    /// A `SolutionSpec` with the required fields; the optional ones are unset.
+    pub fn new(version: String, components: Vec<SolutionComponentSpec>) -> Self {
+        Self { version, components }
+    }
 }

@@ -15,6 +15,13 @@ pub struct DynamicId {
     pub id: String,
 }
 
+impl DynamicId {
+    /// A `DynamicId` with the required fields; the optional ones are unset.
+    pub fn new(r#type: String, id: String) -> Self {
+        Self { r#type, id }
+    }
+}
+
 /// The *Vapi.Std.LocalizableMessage* schema represents localizable string and message template. Resources include one or more localizable message templates in the errors they report so that clients can display diagnostic messages in the native language of the user. Resources can include localizable strings in the data returned from operations to allow clients to display localized status information in the native language of the user.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LocalizableMessage {
@@ -42,10 +49,23 @@ pub struct LocalizableMessage {
     pub localized: Option<String>,
 }
 
+impl LocalizableMessage {
+    /// A `LocalizableMessage` with the required fields; the optional ones are unset.
+    pub fn new(id: String, default_message: String, args: Vec<String>) -> Self {
+        Self {
+            id,
+            default_message,
+            args,
+            params: None,
+            localized: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.LocalizationParam* schema holds a single message parameter and formatting settings for it. The schema has properties for string, date and time, integer, floating point and nested message values. Only one of them should be set.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LocalizationParam {
     /// String value associated with the parameter.
     ///
@@ -116,4 +136,11 @@ pub struct NestedLocalizableMessage {
     /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<::std::collections::BTreeMap<String, LocalizationParam>>,
+}
+
+impl NestedLocalizableMessage {
+    /// A `NestedLocalizableMessage` with the required fields; the optional ones are unset.
+    pub fn new(id: String) -> Self {
+        Self { id, params: None }
+    }
 }

@@ -26,17 +26,59 @@ fn struct_item(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let fields = s.fields.iter().map(|f| field(scope, f));
     let any_secret = s.fields.iter().any(|f| f.secret);
-    let derives = if any_secret {
-        quote!(#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
-    } else {
-        quote!(#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)])
-    };
+    let all_optional = s.fields.iter().all(|f| !f.required);
+    // With nothing required, `Default` is the constructor.
+    let default = all_optional.then(|| quote!(Default,));
+    let debug_derive = (!any_secret).then(|| quote!(Debug,));
+    let derives = quote!(#[derive(#debug_derive #default Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
     let debug = any_secret.then(|| redacted_debug(def, s));
+    let new = (!all_optional).then(|| constructor(scope, def, s));
     quote! {
         #docs
         #derives
         pub struct #name { #(#fields)* }
+        #new
         #debug
+    }
+}
+
+/// `new(required fields)`, the optional ones unset: the way to build a value without
+/// naming (deprecated) optional fields, and that keeps compiling when VMware adds one.
+fn constructor(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&def.name);
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|f| {
+        let field = ident(&f.rust);
+        let mut ty = scope.ty(&f.ty);
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        quote!(#field: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.rust);
+        if f.required {
+            quote!(#field)
+        } else {
+            quote!(#field: None)
+        }
+    });
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let any_deprecated = s.fields.iter().any(|f| f.docs.deprecated.is_some());
+    let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
+    let doc = format!(
+        " A `{}` with the required fields; the optional ones are unset.",
+        names::unraw(&def.name)
+    );
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #many
+            #allow_deprecated
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
     }
 }
 

@@ -172,3 +172,94 @@ fn case(kind: &Kind, status: u16, text: &str, at: &Pointer) -> ErrorCase {
         pointer: at.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fragments::{error_of, normalize, spec};
+
+    const OK: &str = "        '204': {description: done}\n";
+
+    fn cases(responses: &str) -> Vec<(u16, String, String)> {
+        let model =
+            normalize(&spec("/a", "A.B_run", &format!("{OK}{responses}"), "")).expect("normalizes");
+        let op = &model.operations["A.B_run"];
+        op.errors
+            .iter()
+            .map(|c| (c.status, c.kind.clone(), c.docs.text.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn single_schema_status() {
+        let found = cases(
+            "        '404':\n          description: if the thing is not there.\n          content: {application/json: {schema: {$ref: '#/components/schemas/Vapi.Std.Errors.NotFound'}}}\n",
+        );
+        assert_eq!(
+            found,
+            [(
+                404,
+                "NotFound".to_owned(),
+                "if the thing is not there.".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn grouped_status_gives_one_case_per_paragraph() {
+        let found = cases(
+            "        '400':\n          description: \"***Vapi.Std.Errors.AlreadyExists*** if it exists.\\n\\n***Vapi.Std.Errors.InvalidArgument*** if the spec is wrong.\"\n          content: {application/json: {schema: {$ref: '#/components/schemas/Vapi.Std.Errors.Error'}}}\n",
+        );
+        assert_eq!(
+            found,
+            [
+                (400, "AlreadyExists".to_owned(), "if it exists.".to_owned()),
+                (
+                    400,
+                    "InvalidArgument".to_owned(),
+                    "if the spec is wrong.".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_kind_in_grouped_description_is_an_error() {
+        let message = error_of(&spec(
+            "/a",
+            "A.B_run",
+            &format!("{OK}        '400':\n          description: \"***Vapi.Std.Errors.NoSuchKind*** if never.\"\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Vapi.Std.Errors.Error'}}}}}}\n"),
+            "",
+        ));
+        assert_eq!(
+            message,
+            "#/paths/~1a/post/responses/400/description: `Vapi.Std.Errors.NoSuchKind` is not one of the error kinds of #/components/schemas/Vapi.Std.Errors.Error.Type"
+        );
+    }
+
+    #[test]
+    fn error_status_with_a_foreign_schema_is_refused() {
+        let message = error_of(&spec(
+            "/a",
+            "A.B_run",
+            &format!("{OK}        '500':\n          description: oops\n          content: {{application/json: {{schema: {{type: string}}}}}}\n"),
+            "",
+        ));
+        assert!(message.starts_with("#/paths/~1a/post/responses/500: an error response whose body is not a `Vapi.Std.Errors` schema is not supported"), "{message}");
+    }
+
+    #[test]
+    fn two_success_statuses_are_refused() {
+        let message = error_of(&spec(
+            "/a",
+            "A.B_run",
+            &format!("{OK}        '200': {{description: also}}\n"),
+            "",
+        ));
+        assert!(
+            message.starts_with(
+                "#/paths/~1a/post/responses/200: a second success status is not supported"
+            ),
+            "{message}"
+        );
+    }
+}

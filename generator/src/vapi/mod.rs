@@ -88,3 +88,56 @@ fn apply_identifiers(model: &mut Model) -> Result<()> {
     model.ids = registry.ids;
     Ok(())
 }
+
+/// Minimal specs for the conventions' unit tests: one operation, the error kinds, no more.
+#[cfg(test)]
+pub(crate) mod fragments {
+    use crate::error::Result;
+    use crate::model::Model;
+
+    /// A spec with one `POST` at `path_key`, the given operationId, responses (YAML, indented
+    /// for the `responses:` map) and extra schemas (YAML under `schemas:`).
+    pub fn spec(path_key: &str, operation_id: &str, responses: &str, schemas: &str) -> String {
+        let tag = operation_id.split('$').next().unwrap_or_default();
+        let tag = tag.rsplit_once('_').map_or(tag, |(t, _)| t);
+        format!(
+            r#"openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths:
+  '{path_key}':
+    post:
+      tags: [{tag}]
+      operationId: '{operation_id}'
+      responses:
+{responses}
+components:
+  schemas:
+    Vapi.Std.Errors.Error:
+      type: object
+      properties:
+        messages: {{type: array, items: {{type: string}}}}
+        error_type: {{$ref: '#/components/schemas/Vapi.Std.Errors.Error.Type'}}
+    Vapi.Std.Errors.Error.Type:
+      type: string
+      enum: [ERROR, ALREADY_EXISTS, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED]
+    Vapi.Std.Errors.NotFound:
+      allOf: [{{$ref: '#/components/schemas/Vapi.Std.Errors.Error'}}]
+{schemas}
+"#
+        )
+    }
+
+    pub fn normalize(spec: &str) -> Result<Model> {
+        let api = crate::load::load_str(spec)?;
+        let mut model = crate::lower::lower(&api)?;
+        super::normalize(&mut model)?;
+        Ok(model)
+    }
+
+    pub fn error_of(spec: &str) -> String {
+        match normalize(spec) {
+            Ok(_) => panic!("the fragment should be refused"),
+            Err(e) => e.to_string(),
+        }
+    }
+}

@@ -131,3 +131,57 @@ fn disambiguate_task_variants(model: &mut Model) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fragments::{error_of, normalize, spec};
+
+    const OK: &str = "        '202': {description: 'The response will be an identifier for the resource type: `com.vmware.cis.task`.', content: {application/json: {schema: {type: string}}}}\n";
+
+    #[test]
+    fn fixed_query_and_task_variant() {
+        let model = normalize(&spec(
+            "/esx/depots?action=createFromHost&vmw-task=true",
+            "Esx.Depots_createFromHost$Task",
+            OK,
+            "",
+        ))
+        .expect("normalizes");
+        let op = &model.operations["Esx.Depots_createFromHost$Task"];
+        assert_eq!(op.path, "/esx/depots");
+        assert_eq!(
+            op.fixed_query,
+            [
+                ("action".to_owned(), "createFromHost".to_owned()),
+                ("vmw-task".to_owned(), "true".to_owned())
+            ]
+        );
+        assert!(op.task);
+        assert_eq!(op.method_name, "create_from_host");
+    }
+
+    #[test]
+    fn task_suffix_without_vmw_task_is_an_error() {
+        assert_eq!(
+            error_of(&spec("/esx/depots?action=createFromHost", "Esx.Depots_createFromHost$Task", OK, "")),
+            "#/paths/~1esx~1depots?action=createFromHost/post/operationId: `Esx.Depots_createFromHost$Task` and its path disagree on being a task: VMware pairs the `$Task` suffix with `vmw-task=true`"
+        );
+    }
+
+    #[test]
+    fn malformed_fixed_query_is_an_error() {
+        assert_eq!(
+            error_of(&spec("/a?action", "A.B_run", OK, "")),
+            "#/paths/~1a?action: the fixed query `action` of the path key needs a unique `name=value`"
+        );
+    }
+
+    #[test]
+    fn operation_id_must_start_with_its_tag() {
+        let text = spec("/a", "A.B_run", OK, "").replace("tags: [A.B]", "tags: [Other]");
+        assert_eq!(
+            error_of(&text),
+            "#/paths/~1a/post/operationId: `A.B_run` does not start with its tag `Other`"
+        );
+    }
+}

@@ -52,3 +52,55 @@ pub fn apply(model: &mut Model) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fragments::{error_of, normalize, spec};
+    use crate::model::Ty;
+
+    const TASK: &str = "        '202':\n          description: 'The response will be an identifier for the resource type: `com.vmware.cis.task`.'\n          content: {application/json: {schema: {type: string}}}\n";
+    const RESULT: &str = "    Esx.Depots.Info:\n      type: object\n      properties:\n        depot: {type: string}\n";
+
+    fn with_result(reference: &str) -> String {
+        spec(
+            "/d?action=x&vmw-task=true",
+            "Esx.Depots_x$Task",
+            TASK,
+            RESULT,
+        )
+        .replace(
+            "      responses:",
+            &format!("      x-vapi-task-result: {{$ref: '{reference}'}}\n      responses:"),
+        )
+    }
+
+    #[test]
+    fn task_result_is_recorded() {
+        let model =
+            normalize(&with_result("#/components/schemas/Esx.Depots.Info")).expect("normalizes");
+        let op = &model.operations["Esx.Depots_x$Task"];
+        assert_eq!(op.task_result, Some(Ty::Named("Esx.Depots.Info".into())));
+        assert_eq!(
+            op.success.as_ref().and_then(|s| s.body.clone()),
+            Some(Ty::Id("com.vmware.cis.task".into()))
+        );
+        assert_eq!(model.ids["com.vmware.cis.task"].name, "TaskId");
+    }
+
+    #[test]
+    fn dangling_task_result_is_an_error() {
+        assert_eq!(
+            error_of(&with_result("#/components/schemas/Nowhere")),
+            "#/paths/~1d?action=x&vmw-task=true/post/x-vapi-task-result: `$ref: #/components/schemas/Nowhere` points at nothing in the document"
+        );
+    }
+
+    #[test]
+    fn task_operation_must_answer_a_task_id() {
+        let text = spec("/d?action=x&vmw-task=true", "Esx.Depots_x$Task", "        '202': {description: an id, content: {application/json: {schema: {type: string}}}}\n", "");
+        assert_eq!(
+            error_of(&text),
+            "#/paths/~1d?action=x&vmw-task=true/post/responses: a `$Task` operation must answer with an identifier for the resource type `com.vmware.cis.task`"
+        );
+    }
+}

@@ -32,6 +32,17 @@ pub struct AlreadyExists {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl AlreadyExists {
+    /// A `AlreadyExists` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.AlreadyInDesiredState* error indicates that an attempt to change the state of a resource or service had no effect because the resource or service is already in the desired state.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AlreadyInDesiredState {
@@ -61,6 +72,17 @@ pub struct AlreadyInDesiredState {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl AlreadyInDesiredState {
+    /// A `AlreadyInDesiredState` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.ArgumentLocations* schema describes which part(s) of the input to the operation caused the error.
 ///
 /// Some types of errors are caused by the value of one of the inputs to the operation, possibly due to an interaction with other inputs to the operation.
@@ -72,6 +94,13 @@ pub struct ArgumentLocations {
     pub primary: String,
     /// List (possibly empty) of strings describing the locations of other inputs that caused the the primary input to trigger the error.
     pub secondary: Vec<String>,
+}
+
+impl ArgumentLocations {
+    /// A `ArgumentLocations` with the required fields; the optional ones are unset.
+    pub fn new(primary: String, secondary: Vec<String>) -> Self {
+        Self { primary, secondary }
+    }
 }
 
 /// The *Vapi.Std.Errors.Canceled* error indicates that the operation canceled itself in response to an explicit request to do so. Operations being "canceled" for other reasons (for example the client connection was closed, a time out occured, or due to excessive resource consumption) should not report this error.
@@ -103,6 +132,17 @@ pub struct Canceled {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl Canceled {
+    /// A `Canceled` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.ConcurrentChange* error indicates that a data structure, entity, or resource has been modified since some earlier point in time. Typically this happens when the client is doing the *write* portion of a read-modify-write sequence and indicates that it wants the server to notify it if the data in the server has changed after it did the *read*, so that it can avoid overwriting that change inadvertantly.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConcurrentChange {
@@ -130,6 +170,17 @@ pub struct ConcurrentChange {
     /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
+}
+
+impl ConcurrentChange {
+    /// A `ConcurrentChange` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
 }
 
 /// The *Vapi.Std.Errors.Error* error describes the properties common to all standard errors.
@@ -165,6 +216,17 @@ pub struct Error {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl Error {
+    /// A `Error` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.FeatureInUse* error indicates that an action cannot be completed because a feature is in use.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FeatureInUse {
@@ -194,6 +256,17 @@ pub struct FeatureInUse {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl FeatureInUse {
+    /// A `FeatureInUse` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.FileLocations* schema identifies the file(s) that caused the operation to report the error.
 ///
 /// Some types of errors are caused by a problem with one or more files. This schema is intended to be used as the payload to identify those files when the operation reports errors like *Vapi.Std.Errors.NotFound*. See *Vapi.Std.Errors.Error.data*.
@@ -203,6 +276,13 @@ pub struct FileLocations {
     pub primary: String,
     /// List (possibly empty) of strings identifying other files that caused the primary file to trigger the error.
     pub secondary: Vec<String>,
+}
+
+impl FileLocations {
+    /// A `FileLocations` with the required fields; the optional ones are unset.
+    pub fn new(primary: String, secondary: Vec<String>) -> Self {
+        Self { primary, secondary }
+    }
 }
 
 /// The *Vapi.Std.Errors.InternalServerError* error indicates that the server encounters an unexpected condition that prevented it from fulfilling the request. This error is reported by the API infrastructure, so it could occur in response to the invocation of any operation.
@@ -234,6 +314,17 @@ pub struct InternalServerError {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl InternalServerError {
+    /// A `InternalServerError` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.InvalidArgument* error indicates that the values received for one or more parameters are not acceptable. This error is reported by the API infrastructure, so it could occur in response to the invocation of any operation. It may also be reported as the result of operation-specific validation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InvalidArgument {
@@ -261,6 +352,17 @@ pub struct InvalidArgument {
     /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
+}
+
+impl InvalidArgument {
+    /// A `InvalidArgument` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
 }
 
 /// The *Vapi.Std.Errors.InvalidElementConfiguration* error indicates that an attempt to modify the configuration of an element or a group containing the element failed due to the configuraton of the element. A typical case is when the operation is am attempt to change the group membership of the element fails, in which case a configuration change on the element may allow the group membership change to succeed.
@@ -292,6 +394,17 @@ pub struct InvalidElementConfiguration {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl InvalidElementConfiguration {
+    /// A `InvalidElementConfiguration` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.InvalidElementType* error indicates that the server was unable to fulfil the request because an element of a specific type cannot be a member of particular group. This error could be reported, for example, if an attempt is made to put an element into the wrong type of container.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InvalidElementType {
@@ -319,6 +432,17 @@ pub struct InvalidElementType {
     /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
+}
+
+impl InvalidElementType {
+    /// A `InvalidElementType` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
 }
 
 /// The *Vapi.Std.Errors.InvalidRequest* error indicates that the request is malformed in such a way that the server is unable to process it.
@@ -350,6 +474,17 @@ pub struct InvalidRequest {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl InvalidRequest {
+    /// A `InvalidRequest` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.NotAllowedInCurrentState* error indicates that the requested operation is not allowed with a resource or service in its current state. This could be because the operation is performing a configuration change that is not allowed in the current state or because operation itself is not allowed in the current state.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NotAllowedInCurrentState {
@@ -377,6 +512,17 @@ pub struct NotAllowedInCurrentState {
     /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
+}
+
+impl NotAllowedInCurrentState {
+    /// A `NotAllowedInCurrentState` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
 }
 
 /// The *Vapi.Std.Errors.NotFound* error indicates that a specified element could not be found.
@@ -408,6 +554,17 @@ pub struct NotFound {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl NotFound {
+    /// A `NotFound` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.OperationNotFound* error indicates that the operation specified in the request could not be found. Every API request specifies a service identifier and an operation identifier along with the parameters; if the API infrastructure is unable to find the requested resource or operation it reports this error.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OperationNotFound {
@@ -435,6 +592,17 @@ pub struct OperationNotFound {
     /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
+}
+
+impl OperationNotFound {
+    /// A `OperationNotFound` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
 }
 
 /// The *Vapi.Std.Errors.ResourceBusy* error indicates that the operation could not be completed because a resource it needs is busy.
@@ -466,6 +634,17 @@ pub struct ResourceBusy {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl ResourceBusy {
+    /// A `ResourceBusy` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.ResourceInUse* error indicates that the operation could not be completed because a resource is in use.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ResourceInUse {
@@ -493,6 +672,17 @@ pub struct ResourceInUse {
     /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
+}
+
+impl ResourceInUse {
+    /// A `ResourceInUse` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
 }
 
 /// The *Vapi.Std.Errors.ResourceInaccessible* error indicates that the operation could not be completed because an entity is not accessible.
@@ -524,6 +714,17 @@ pub struct ResourceInaccessible {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl ResourceInaccessible {
+    /// A `ResourceInaccessible` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.ServiceUnavailable* error indicates that the resource is unavailable. Examples are an attempt to invoke an operation when the server is too busy or undergoing maintenance.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ServiceUnavailable {
@@ -551,6 +752,17 @@ pub struct ServiceUnavailable {
     /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
+}
+
+impl ServiceUnavailable {
+    /// A `ServiceUnavailable` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
 }
 
 /// The *Vapi.Std.Errors.TimedOut* error indicates that the operation did not complete within the allowed amount of time. The operation may or may not complete after the *Vapi.Std.Errors.TimedOut* error was reported.
@@ -582,6 +794,17 @@ pub struct TimedOut {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl TimedOut {
+    /// A `TimedOut` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.TransientIndication* schema indicates whether or not the error is transient.
 ///
 /// Some types of errors are transient in certain situtations and not transient in other situtations. This error payload can be used to indicate to clients whether a particular error is transient. See *Vapi.Std.Errors.Error.data*.
@@ -589,6 +812,13 @@ pub struct TimedOut {
 pub struct TransientIndication {
     /// Indicates that the error this schema is attached to is transient.
     pub is_transient: bool,
+}
+
+impl TransientIndication {
+    /// A `TransientIndication` with the required fields; the optional ones are unset.
+    pub fn new(is_transient: bool) -> Self {
+        Self { is_transient }
+    }
 }
 
 /// The *Vapi.Std.Errors.UnableToAllocateResource* error indicates that the operation failed because it was unable to allocate or acquire a required resource.
@@ -618,6 +848,17 @@ pub struct UnableToAllocateResource {
     /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
+}
+
+impl UnableToAllocateResource {
+    /// A `UnableToAllocateResource` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
 }
 
 /// The *Vapi.Std.Errors.Unauthenticated* error indicates that the operation requires authentication and the user is not authenticated. API requests may include a security context containing user credentials; for example, the user credentials could be a SAML token, a user name and password, or the session identifier for a previously established session.
@@ -658,6 +899,18 @@ pub struct Unauthenticated {
     pub challenge: Option<String>,
 }
 
+impl Unauthenticated {
+    /// A `Unauthenticated` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+            challenge: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.Unauthorized* error indicates that the user is not authorized to perform the operation. Invoking the operation may require that the user identified by the credentials in the security context has particular privileges on the operation or on one or more resource identifiers passed to the operation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Unauthorized {
@@ -696,6 +949,18 @@ pub struct Unauthorized {
     pub challenge: Option<String>,
 }
 
+impl Unauthorized {
+    /// A `Unauthorized` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+            challenge: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.UnexpectedInput* error indicates that the request contained a parameter or property whose name is not known by the server. This error can be reported by the API infrastructure for any operation, but it is specific to the API infrastructure, and should never be reported by the implementation of any operation.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnexpectedInput {
@@ -723,6 +988,17 @@ pub struct UnexpectedInput {
     /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
+}
+
+impl UnexpectedInput {
+    /// A `UnexpectedInput` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
 }
 
 /// The *Vapi.Std.Errors.Unsupported* error indicates that the operation is not supported by the resource.
@@ -754,6 +1030,17 @@ pub struct Unsupported {
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
 }
 
+impl Unsupported {
+    /// A `Unsupported` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
+}
+
 /// The *Vapi.Std.Errors.UnverifiedPeer* error indicates that an attempt to connect to an unknown or not-yet-trusted endpoint failed because the system was unable to verify the identity of the endpoint. Typically the *Vapi.Std.Errors.Error.data* property of this error will contain information that can be presented to a human to allow them to decide whether to trust the endpoint.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UnverifiedPeer {
@@ -781,4 +1068,15 @@ pub struct UnverifiedPeer {
     /// Since vSphere API 6.7.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<crate::vapi::std::errors::error::Type>,
+}
+
+impl UnverifiedPeer {
+    /// A `UnverifiedPeer` with the required fields; the optional ones are unset.
+    pub fn new(messages: Vec<crate::vapi::std::LocalizableMessage>) -> Self {
+        Self {
+            messages,
+            data: None,
+            error_type: None,
+        }
+    }
 }

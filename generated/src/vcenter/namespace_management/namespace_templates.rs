@@ -21,3 +21,18 @@ pub struct Subject {
     /// Since vSphere API 7.0.2.00100.
     pub domain: String,
 }
+
+impl Subject {
+    /// A `Subject` with the required fields; the optional ones are unset.
+    pub fn new(
+        subject_type: crate::vcenter::namespace_management::namespace_templates::subject::SubjectType,
+        subject: String,
+        domain: String,
+    ) -> Self {
+        Self {
+            subject_type,
+            subject,
+            domain,
+        }
+    }
+}

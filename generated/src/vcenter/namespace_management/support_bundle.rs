@@ -20,6 +20,16 @@ pub struct Location {
     pub wcp_support_bundle_token: Token,
 }
 
+impl Location {
+    /// A `Location` with the required fields; the optional ones are unset.
+    pub fn new(url: String, wcp_support_bundle_token: Token) -> Self {
+        Self {
+            url,
+            wcp_support_bundle_token,
+        }
+    }
+}
+
 /// The *Vcenter.NamespaceManagement.SupportBundle.Token* schema contains information about the token required in the HTTP GET request to generate the support bundle.
 ///
 /// Since vSphere API 7.0.0.0.
@@ -33,6 +43,13 @@ pub struct Token {
     ///
     /// Since vSphere API 7.0.0.0.
     pub expiry: String,
+}
+
+impl Token {
+    /// A `Token` with the required fields; the optional ones are unset.
+    pub fn new(token: String, expiry: String) -> Self {
+        Self { token, expiry }
+    }
 }
 
 #[allow(deprecated)]

@@ -39,6 +39,18 @@ pub struct ContentLibrarySpec {
     >,
 }
 
+impl ContentLibrarySpec {
+    /// A `ContentLibrarySpec` with the required fields; the optional ones are unset.
+    pub fn new(content_library: crate::ids::LibraryId) -> Self {
+        Self {
+            content_library,
+            writable: None,
+            allow_import: None,
+            resource_naming_strategy: None,
+        }
+    }
+}
+
 /// The *Vcenter.Namespaces.Instances.StorageSpec* schema contains the specification required to configure storage associated with a namespace. Information in this schema will result in storage quotas on the Kubernetes namespace.
 ///
 /// Since vSphere API 7.0.0.0.
@@ -57,10 +69,17 @@ pub struct StorageSpec {
     pub limit: Option<i64>,
 }
 
+impl StorageSpec {
+    /// A `StorageSpec` with the required fields; the optional ones are unset.
+    pub fn new(policy: crate::ids::SpsStorageProfileId) -> Self {
+        Self { policy, limit: None }
+    }
+}
+
 /// The *Vcenter.Namespaces.Instances.VMServiceSpec* schema contains the specification required to configure the VM Service specification associated with a namespace.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct VmServiceSpec {
     /// Set of Content Libraries for use by the VM Service. The Content Libraries specified should exist in vSphere inventory.
     ///

@@ -53,6 +53,28 @@ pub struct ActivateTemplateSpec {
     >,
 }
 
+impl ActivateTemplateSpec {
+    /// A `ActivateTemplateSpec` with the required fields; the optional ones are unset.
+    pub fn new(
+        template: crate::ids::NamespaceTemplateId,
+        permissions: Vec<
+            crate::vcenter::namespace_management::namespace_templates::Subject,
+        >,
+        resource_spec: ::serde_json::Map<String, ::serde_json::Value>,
+        storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
+    ) -> Self {
+        Self {
+            template,
+            permissions,
+            resource_spec,
+            storage_specs,
+            networks: None,
+            vm_service_spec: None,
+            content_libraries: None,
+        }
+    }
+}
+
 /// The errors of `activate_with_template` (`POST /vcenter/namespaces/namespace-self-service/{cluster}`), one variant per error the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

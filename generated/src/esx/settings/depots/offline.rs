@@ -28,11 +28,31 @@ pub struct ConnectionSpec {
     pub host: Option<crate::ids::HostSystemId>,
 }
 
+impl ConnectionSpec {
+    /// A `ConnectionSpec` with the required fields; the optional ones are unset.
+    pub fn new(
+        auth_type: crate::esx::settings::depots::offline::connection_spec::AuthenticationType,
+    ) -> Self {
+        Self {
+            auth_type,
+            host_credential: None,
+            host: None,
+        }
+    }
+}
+
 /// The *Esx.Settings.Depots.Offline.CreateResult* schema defines the result information for a new offline depot.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateResult {
     /// Identifier of the offline depot.
     pub depot: crate::ids::OfflineId,
+}
+
+impl CreateResult {
+    /// A `CreateResult` with the required fields; the optional ones are unset.
+    pub fn new(depot: crate::ids::OfflineId) -> Self {
+        Self { depot }
+    }
 }
 
 /// The *Esx.Settings.Depots.Offline.DepotExtractInfo* schema contains properties that describe the extracted depot.
@@ -52,6 +72,21 @@ pub struct DepotExtractInfo {
     ///
     /// Since vSphere API 7.0.2.0.
     pub result: CreateResult,
+}
+
+impl DepotExtractInfo {
+    /// A `DepotExtractInfo` with the required fields; the optional ones are unset.
+    pub fn new(
+        notifications: crate::esx::settings::Notifications,
+        software_spec: crate::esx::settings::SoftwareSpec,
+        result: CreateResult,
+    ) -> Self {
+        Self {
+            notifications,
+            software_spec,
+            result,
+        }
+    }
 }
 
 /// The *Esx.Settings.Depots.Offline.HostCredentials* schema contains properties that describe the host's username, password, port number, ssl thumbprint or ssl certificate to be used when connecting to the host using USERNAME_PASSWORD option in the *Esx.Settings.Depots.Offline.ConnectionSpec.AuthenticationType* enumerated type.
@@ -95,6 +130,21 @@ pub struct HostCredentials {
     /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssl_certificate: Option<String>,
+}
+
+impl HostCredentials {
+    /// A `HostCredentials` with the required fields; the optional ones are unset.
+    #[allow(deprecated)]
+    pub fn new(host_name: String, user_name: String, password: String) -> Self {
+        Self {
+            host_name,
+            user_name,
+            password,
+            port: None,
+            ssl_thumb_print: None,
+            ssl_certificate: None,
+        }
+    }
 }
 
 #[allow(deprecated)]

@@ -47,6 +47,24 @@ pub struct CreateSpec {
     pub enabled: Option<bool>,
 }
 
+impl CreateSpec {
+    /// A `CreateSpec` with the required fields; the optional ones are unset.
+    pub fn new(
+        access_grant: crate::ids::AccessGrantId,
+        management_service: crate::ids::ManagementServiceId,
+        workload_selector: WorkloadSelectorCreateSpec,
+    ) -> Self {
+        Self {
+            access_grant,
+            description: None,
+            managed_by: None,
+            management_service,
+            workload_selector,
+            enabled: None,
+        }
+    }
+}
+
 /// The *Vcenter.Namespaces.ManagementServices.AccessGrants.WorkloadSelectorCreateSpec* schema contains selection specifications of workloads that will receive the grant.
 ///
 /// Since vSphere API 9.1.0.0.
@@ -56,6 +74,15 @@ pub struct WorkloadSelectorCreateSpec {
     ///
     /// Since vSphere API 9.1.0.0.
     pub r#type: crate::vcenter::namespaces::management_services::access_grants::workload_selector_create_spec::WorkloadType,
+}
+
+impl WorkloadSelectorCreateSpec {
+    /// A `WorkloadSelectorCreateSpec` with the required fields; the optional ones are unset.
+    pub fn new(
+        r#type: crate::vcenter::namespaces::management_services::access_grants::workload_selector_create_spec::WorkloadType,
+    ) -> Self {
+        Self { r#type }
+    }
 }
 
 /// The errors of `create` (`POST /vcenter/namespaces/{namespace}/management-services/access-grants`), one variant per error the spec documents.

@@ -19,6 +19,16 @@ pub struct CreateSpec {
     pub ignore_precheck_warnings: Option<bool>,
 }
 
+impl CreateSpec {
+    /// A `CreateSpec` with the required fields; the optional ones are unset.
+    pub fn new(desired_version: crate::ids::SupervisorVersionId) -> Self {
+        Self {
+            desired_version,
+            ignore_precheck_warnings: None,
+        }
+    }
+}
+
 /// The errors of `create` (`POST /vcenter/namespace-management/software/supervisors/upgrades/jobs/{supervisor}`), one variant per error the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

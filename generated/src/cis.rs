@@ -4,3 +4,32 @@
 pub mod session;
 pub mod task;
 pub mod tasks;
+
+/// The operations under `cis`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `cis::session`.
+    pub fn session(&self) -> session::Api<'a> {
+        session::Api::new(self.client)
+    }
+
+    /// The operations under `cis::tasks`.
+    pub fn tasks(&self) -> tasks::Api<'a> {
+        tasks::Api::new(self.client)
+    }
+}
+
+impl crate::Client {
+    /// The operations under `cis`.
+    pub fn cis(&self) -> Api<'_> {
+        Api::new(self)
+    }
+}

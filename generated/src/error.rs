@@ -240,3 +240,15 @@ fn raw_text(body: &[u8]) -> String {
     let kept = &body[..body.len().min(MAX_RAW_BODY)];
     String::from_utf8_lossy(kept).into_owned()
 }
+
+/// An operation that documents no error kinds decodes its errors to the bare standard error.
+impl OperationError for StdError {
+    fn from_std(mut error: StdError) -> Self {
+        error.infer_error_type(None);
+        error
+    }
+
+    fn std_error(&self) -> &StdError {
+        self
+    }
+}

@@ -2,3 +2,27 @@
 //! Types of `esx`.
 
 pub mod settings;
+
+/// The operations under `esx`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `esx::settings`.
+    pub fn settings(&self) -> settings::Api<'a> {
+        settings::Api::new(self.client)
+    }
+}
+
+impl crate::Client {
+    /// The operations under `esx`.
+    pub fn esx(&self) -> Api<'_> {
+        Api::new(self)
+    }
+}

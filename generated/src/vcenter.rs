@@ -3,3 +3,32 @@
 
 pub mod namespace_management;
 pub mod namespaces;
+
+/// The operations under `vcenter`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `vcenter::namespace_management`.
+    pub fn namespace_management(&self) -> namespace_management::Api<'a> {
+        namespace_management::Api::new(self.client)
+    }
+
+    /// The operations under `vcenter::namespaces`.
+    pub fn namespaces(&self) -> namespaces::Api<'a> {
+        namespaces::Api::new(self.client)
+    }
+}
+
+impl crate::Client {
+    /// The operations under `vcenter`.
+    pub fn vcenter(&self) -> Api<'_> {
+        Api::new(self)
+    }
+}

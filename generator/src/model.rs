@@ -82,6 +82,9 @@ pub struct TypeDef {
     pub name: String,
     pub docs: Docs,
     pub kind: TypeKind,
+    /// Vendor extensions of the schema (`x-...`), for the conventions that read them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub extensions: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +99,51 @@ pub enum TypeKind {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Struct {
     pub fields: Vec<Field>,
+    /// Rules between fields, checked before a request is sent (filled by `vapi::checks`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+    /// The value, or one inside it, has something to check (filled by `vapi::checks`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub checked: bool,
+}
+
+/// A documented rule between the fields of a struct.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// `x-vapi-union`: the value of an enum field says which other fields must and must not be set.
+    Union {
+        discriminator: String,
+        cases: Vec<UnionCase>,
+    },
+    /// `x-vapi-exclusive`: at most one of these fields may be set.
+    Exclusive(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnionCase {
+    /// The enum value (wire form) and its variant.
+    pub wire: String,
+    pub variant: String,
+    pub required: Vec<String>,
+    pub forbidden: Vec<String>,
+}
+
+/// The standard string keywords of a property, checked before sending.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,6 +160,8 @@ pub struct Field {
     /// A password, session id or token: its `Debug` is redacted.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,
+    #[serde(skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
     pub docs: Docs,
     pub pointer: Pointer,
 }

@@ -2,12 +2,31 @@
 //!
 //! The modules follow VMware's Vapi service paths: the schema
 //! `Vcenter.NamespaceManagement.SupportBundle.Location` is
-//! [`vcenter::namespace_management::support_bundle::Location`]. Resource ids have a type
-//! each ([`ids`]); each operation has its own error enum, whose variants are the
-//! standard errors it documents ([`StdError`], [`ErrorType`]).
+//! [`vcenter::namespace_management::support_bundle::Location`], and its operations are
+//! reached the same way: `client.vcenter().namespace_management().support_bundle()`.
+//! Resource ids have a type each ([`ids`]); each operation has its own error enum, whose
+//! variants are the standard errors it documents ([`StdError`], [`ErrorType`]), inside the
+//! common [`Error`].
 
+mod call;
+mod check;
+mod client;
+mod download;
 mod error;
+mod secret;
+mod tar_check;
+mod task;
 
+pub use call::Error;
+pub use check::{Check, InvalidRequest};
+pub use client::{BuildError, Client, ClientBuilder, MAX_ANSWER, SESSION_HEADER};
+pub use download::{
+    file_name_of, DownloadError, DownloadProgress, Downloaded, TokenForm, DEFAULT_FILE_NAME,
+    TOKEN_HEADER,
+};
 pub use error::{ErrorType, OperationError, StdError, MAX_RAW_BODY};
+pub use secret::{Credentials, Secret};
+pub use tar_check::{TarCheck, TarError};
+pub use task::{Progress, Task, TaskError, WaitOptions};
 
 // @generated-modules

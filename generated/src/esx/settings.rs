@@ -5,6 +5,23 @@ pub mod depots;
 pub mod notification;
 pub mod selection_criteria_spec;
 
+/// The operations under `esx::settings`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `esx::settings::depots`.
+    pub fn depots(&self) -> depots::Api<'a> {
+        depots::Api::new(self.client)
+    }
+}
+
 /// The *Esx.Settings.AddOnSpec* schema contains properties that describe a specific OEM customization add-on.
 ///
 /// Since vSphere API 7.0.0.0.

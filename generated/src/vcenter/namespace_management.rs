@@ -4,3 +4,25 @@
 pub mod namespace_templates;
 pub mod software;
 pub mod support_bundle;
+
+/// The operations under `vcenter::namespace_management`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `vcenter::namespace_management::software`.
+    pub fn software(&self) -> software::Api<'a> {
+        software::Api::new(self.client)
+    }
+
+    /// The operations under `vcenter::namespace_management::support_bundle`.
+    pub fn support_bundle(&self) -> support_bundle::Api<'a> {
+        support_bundle::Api::new(self.client)
+    }
+}

@@ -4,3 +4,25 @@
 pub mod instances;
 pub mod management_services;
 pub mod namespace_self_service;
+
+/// The operations under `vcenter::namespaces`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `vcenter::namespaces::management_services`.
+    pub fn management_services(&self) -> management_services::Api<'a> {
+        management_services::Api::new(self.client)
+    }
+
+    /// The operations under `vcenter::namespaces::namespace_self_service`.
+    pub fn namespace_self_service(&self) -> namespace_self_service::Api<'a> {
+        namespace_self_service::Api::new(self.client)
+    }
+}

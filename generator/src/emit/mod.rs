@@ -4,9 +4,11 @@
 //! hand-written templates are carried over as they are. Nothing is formatted or written
 //! here: `write` does that, after everything has been computed.
 
+mod checks;
 mod docs;
 mod errors;
 mod ids;
+mod services;
 mod tests;
 mod ty;
 mod types;
@@ -95,7 +97,13 @@ pub fn emit(model: &Model, templates: &Templates) -> Result<BTreeMap<String, Con
         );
         files.insert(
             file,
-            Content::Rust(module_file(model, module, node, &tree.children(module))?),
+            Content::Rust(module_file(
+                model,
+                &tree,
+                module,
+                node,
+                &tree.children(module),
+            )?),
         );
     }
     Ok(files)
@@ -143,6 +151,8 @@ struct Node<'a> {
     docs: Option<&'a Docs>,
     types: Vec<&'a TypeDef>,
     operations: Vec<&'a Operation>,
+    /// The module is a service or holds one: it gets an `Api` accessor.
+    on_service_path: bool,
 }
 
 /// Every module the crate has: each prefix of a type's or a service's module path.
@@ -181,7 +191,26 @@ impl<'a> ModuleTree<'a> {
                 node.operations.push(op);
             }
         }
+        for service in model.services.values() {
+            for len in 1..=service.module.len() {
+                if let Some(node) = nodes.get_mut(&service.module[..len]) {
+                    node.on_service_path = true;
+                }
+            }
+        }
         ModuleTree { nodes }
+    }
+
+    /// The children of `module` that are services or hold one.
+    fn service_children(&self, module: &[String]) -> Vec<String> {
+        self.children(module)
+            .into_iter()
+            .filter(|c| {
+                let mut path = module.to_vec();
+                path.push(c.clone());
+                self.nodes.get(&path).is_some_and(|n| n.on_service_path)
+            })
+            .collect()
     }
 
     fn children(&self, module: &[String]) -> Vec<String> {
@@ -197,6 +226,7 @@ impl<'a> ModuleTree<'a> {
 
 fn module_file(
     model: &Model,
+    tree: &ModuleTree,
     module: &[String],
     node: &Node,
     children: &[String],
@@ -210,6 +240,7 @@ fn module_file(
         let line = format!(" Types of `{path}`.");
         quote!(#![doc = #line])
     });
+    let service_children = tree.service_children(module);
     let children = children.iter().map(|c| ident(c));
     let scope = Scope { model, module };
     let items = node.types.iter().map(|def| types::type_item(&scope, def));
@@ -219,9 +250,19 @@ fn module_file(
         .iter()
         .filter(|op| !op.errors.is_empty())
         .map(|op| errors::error_enum(op));
+    let api = if node.on_service_path {
+        Some(services::api_items(
+            &scope,
+            &service_children,
+            &node.operations,
+        )?)
+    } else {
+        None
+    };
     Ok(quote! {
         #docs
         #(pub mod #children;)*
+        #api
         #(#items)*
         #(#errors)*
     })
@@ -229,6 +270,19 @@ fn module_file(
 
 /// The names made for operations must not land on a schema's type in the same module.
 fn check_operation_names(node: &Node) -> Result<()> {
+    if node.on_service_path {
+        if let Some(def) = node
+            .types
+            .iter()
+            .find(|def| names::unraw(&def.name) == services::API)
+        {
+            return Err(Error::unsupported(
+                &def.pointer,
+                format!("a schema named `{}` in a service's module", services::API),
+                "the module's operation accessor has that name",
+            ));
+        }
+    }
     for op in &node.operations {
         let name = errors::error_enum_name(op);
         if let Some(def) = node

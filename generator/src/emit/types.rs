@@ -33,12 +33,14 @@ fn struct_item(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
     let derives = quote!(#[derive(#debug_derive #default Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
     let debug = any_secret.then(|| redacted_debug(def, s));
     let new = (!all_optional).then(|| constructor(scope, def, s));
+    let check = super::checks::check_impl(scope.model, def, s);
     quote! {
         #docs
         #derives
         pub struct #name { #(#fields)* }
         #new
         #debug
+        #check
     }
 }
 

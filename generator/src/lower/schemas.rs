@@ -12,7 +12,7 @@ use openapiv3::{
 
 use super::refs::Doc;
 use crate::error::{Error, Result};
-use crate::model::{Docs, Enum, Field, Struct, Ty, TypeDef, TypeKind, Variant};
+use crate::model::{Constraints, Docs, Enum, Field, Struct, Ty, TypeDef, TypeKind, Variant};
 use crate::names;
 use crate::pointer::Pointer;
 
@@ -46,6 +46,16 @@ pub fn lower_types(doc: &Doc) -> Result<BTreeMap<String, TypeDef>> {
             ),
             ReferenceOr::Item(schema) => type_kind(doc, schema, &pointer)?,
         };
+        let extensions = match schema {
+            ReferenceOr::Item(schema) => schema
+                .schema_data
+                .extensions
+                .iter()
+                .filter(|(k, _)| k.starts_with("x-"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            ReferenceOr::Reference { .. } => BTreeMap::new(),
+        };
         types.insert(
             name.clone(),
             TypeDef {
@@ -55,6 +65,7 @@ pub fn lower_types(doc: &Doc) -> Result<BTreeMap<String, TypeDef>> {
                 name: rust_name,
                 docs,
                 kind,
+                extensions,
             },
         );
     }
@@ -144,18 +155,20 @@ fn object_struct(
                 format!("the property name `{wire}` cannot become a Rust name"),
             ));
         }
-        let (ty, nullable, secret, docs) = match schema {
+        let (ty, nullable, secret, docs, constraints) = match schema {
             ReferenceOr::Reference { reference } => (
                 ty_of_ref(doc, reference, &pointer)?,
                 false,
                 false,
                 Docs::default(),
+                Constraints::default(),
             ),
             ReferenceOr::Item(s) => (
                 ty_of_schema(doc, s, &pointer)?,
                 s.schema_data.nullable,
                 is_secret(s),
                 schema_docs(s),
+                string_constraints(s),
             ),
         };
         // An optional field is already an `Option`; `nullable` adds nothing to it.
@@ -170,12 +183,16 @@ fn object_struct(
             required: required.contains(wire) && !nullable,
             boxed: false,
             secret,
+            constraints,
             docs,
             pointer,
         });
     }
     check_unique_fields(&fields)?;
-    Ok(Struct { fields })
+    Ok(Struct {
+        fields,
+        ..Struct::default()
+    })
 }
 
 fn check_unique_fields(fields: &[Field]) -> Result<()> {
@@ -306,6 +323,17 @@ fn enum_value_docs(description: &str) -> (BTreeMap<&str, String>, String) {
         }
     }
     (docs, rest.join("\n").trim().to_owned())
+}
+
+fn string_constraints(schema: &Schema) -> Constraints {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => Constraints {
+            pattern: s.pattern.clone(),
+            min_length: s.min_length,
+            max_length: s.max_length,
+        },
+        _ => Constraints::default(),
+    }
 }
 
 fn is_secret(schema: &Schema) -> bool {

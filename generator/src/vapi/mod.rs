@@ -6,8 +6,10 @@
 //! - `versions`: "added in vSphere API x", "deprecated as of vSphere API x";
 //! - `identifiers`: "identifier for the resource type: X" -> id newtypes;
 //! - `errors`: the std error kinds of each operation, by status;
-//! - `tasks`: task ids and the typed result of a task.
+//! - `tasks`: task ids and the typed result of a task;
+//! - `checks`: rules checked before a request is sent.
 
+pub mod checks;
 pub mod errors;
 pub mod identifiers;
 pub mod operations;
@@ -23,6 +25,7 @@ pub fn normalize(model: &mut Model) -> Result<()> {
     apply_identifiers(model)?;
     errors::apply(model)?;
     tasks::apply(model)?;
+    checks::apply(model)?;
     Ok(())
 }
 

@@ -2,3 +2,20 @@
 //! Types of `esx::settings::depots`.
 
 pub mod offline;
+
+/// The operations under `esx::settings::depots`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `esx::settings::depots::offline`.
+    pub fn offline(&self) -> offline::Api<'a> {
+        offline::Api::new(self.client)
+    }
+}

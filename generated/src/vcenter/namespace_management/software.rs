@@ -2,3 +2,20 @@
 //! Types of `vcenter::namespace_management::software`.
 
 pub mod supervisors;
+
+/// The operations under `vcenter::namespace_management::software`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `vcenter::namespace_management::software::supervisors`.
+    pub fn supervisors(&self) -> supervisors::Api<'a> {
+        supervisors::Api::new(self.client)
+    }
+}

@@ -5,6 +5,55 @@
 //!
 //! Since vSphere API 7.0.0.0.
 
+/// The operations under `vcenter::namespace_management::support_bundle`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// Returns the location *Vcenter.NamespaceManagement.SupportBundle.Location* information for downloading the Namespaces-related support bundle for the specified cluster.
+    ///
+    /// Retrieving a support bundle involves two steps:
+    /// - Step 1: Invoke operation to provision a token and a URI.
+    /// - Step 2: Make an HTTP GET request using URI and one time used token returned in step 1 to generate the support bundle and return it. There can only be one valid token per cluster at any given time. If this operation is invoked again for the same cluster identifier while a token still valid, the API will return the same *Vcenter.NamespaceManagement.SupportBundle.Location* response.
+    ///
+    /// The HTTP GET request will:
+    /// - return 401 (Not Authorized) if the download URL is recognized, but the token is invalid.
+    /// - otherwise return 200 (OK), mark the token used (invalidating it for any future use), open a application/tar download stream for the client, and start the bundle process. As part of its work, the API will orchestrate support bundling on the worker nodes of a cluster. If a failure occurs during the collection of support bundle from worker node, the API will not abort the request, but will log a warning and move on to processing other worker nodes' bundles. The API will only abort its operation if the content of the stream has been corrupted. When the API has to abort its operation (and the response stream), it will not provide any indication of failures to the client. The client will need to verify validity of the resultant file based on the format specified in the response's Content-Disposition header.
+    ///
+    /// Returns an authorization error if you do not have all of the privileges described as follows:
+    /// - Operation execution requires Global.Diagnostics.
+    ///
+    /// `POST /vcenter/namespace-management/clusters/{cluster}/support-bundle`
+    ///
+    /// Since vSphere API 7.0.0.0.
+    #[deprecated(
+        note = "deprecated as of vSphere API 9.1.0.0; use the Vcenter.NamespaceManagement.Supervisors.SupportBundles service instead"
+    )]
+    pub async fn create(
+        &self,
+        cluster: &crate::ids::ClusterComputeResourceId,
+    ) -> Result<Location, crate::Error<CreateError>> {
+        let path = format!(
+            "/vcenter/namespace-management/clusters/{}/support-bundle", crate
+            ::call::encode_path_value(cluster.as_str())
+        );
+        let call = crate::call::Call::new(
+            "Vcenter.NamespaceManagement.SupportBundle_create",
+            ::reqwest::Method::POST,
+            "/vcenter/namespace-management/clusters/{cluster}/support-bundle",
+            path,
+        );
+        let answer = self.client.send::<CreateError>(call).await?;
+        answer.json()
+    }
+}
+
 /// The *Vcenter.NamespaceManagement.SupportBundle.Location* schema contains the URI to download the per-cluster support bundle from, as well as a token required (as the body on the HTTP request) to generate the bundle. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with the token will fail.
 ///
 /// Since vSphere API 7.0.0.0.

@@ -2,3 +2,20 @@
 //! Types of `vcenter::namespaces::management_services`.
 
 pub mod access_grants;
+
+/// The operations under `vcenter::namespaces::management_services`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `vcenter::namespaces::management_services::access_grants`.
+    pub fn access_grants(&self) -> access_grants::Api<'a> {
+        access_grants::Api::new(self.client)
+    }
+}

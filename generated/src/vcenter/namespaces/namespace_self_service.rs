@@ -5,6 +5,47 @@
 //!
 //! Since vSphere API 7.0.2.00100.
 
+/// The operations under `vcenter::namespaces::namespace_self_service`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// Activate Namespace Self Service on the cluster after configuring namespace template. This is another variant of activate except configures template before activation. The template configuration includes either creating a new template or updating the existing template, depending on the template's existence. Here is supported the flow of actions using the activateWithTemplate call: 1. Activate with the new template using activateWithTemplate call. 2. Deactivate using deactivate call. 3. Active with updating the existing template using activateWithTemplate. A Supervisor can be running on one or multiple vSphere Zones, and each vSphere Zone is associated with one or more vSphere Clusters. If a Supervisor running on the specified vSphere Cluster is running on additional vSphere Clusters, this operation will apply to Supervisor components running on the other vSphere Clusters in addition to the specified vSphere Cluster. To call this API on a Supervisor with multiple vSphere Clusters, use com.vmware.vcenter.namespace_management.supervisors.Topology#get to get the vSphere Clusters associated with the given Supervisor. Any cluster from the list returned can be used as the input of this API.
+    ///
+    /// `POST /vcenter/namespaces/namespace-self-service/{cluster}?action=activateWithTemplate`
+    ///
+    /// Since vSphere API 7.0.2.00100.
+    #[deprecated(
+        note = "deprecated as of vSphere API 9.1.0.0; use VCF Automation for namespace self-service instead"
+    )]
+    pub async fn activate_with_template(
+        &self,
+        cluster: &crate::ids::ClusterComputeResourceId,
+        spec: &ActivateTemplateSpec,
+    ) -> Result<(), crate::Error<ActivateWithTemplateError>> {
+        let path = format!(
+            "/vcenter/namespaces/namespace-self-service/{}", crate
+            ::call::encode_path_value(cluster.as_str())
+        );
+        let call = crate::call::Call::new(
+                "Vcenter.Namespaces.NamespaceSelfService_activateWithTemplate",
+                ::reqwest::Method::POST,
+                "/vcenter/namespaces/namespace-self-service/{cluster}",
+                path,
+            )
+            .query("action", "activateWithTemplate")
+            .json(spec);
+        self.client.send::<ActivateWithTemplateError>(call).await?;
+        Ok(())
+    }
+}
+
 /// The *Vcenter.Namespaces.NamespaceSelfService.ActivateTemplateSpec* schema contains the specification required to create or update namespace template. The create or update template operations are combined with service activation in a single operation.
 ///
 /// Since vSphere API 7.0.2.00100.

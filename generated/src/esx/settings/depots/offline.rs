@@ -3,6 +3,46 @@
 
 pub mod connection_spec;
 
+/// The operations under `esx::settings::depots::offline`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// Extract the current software specification applied to the host and import it into the depot. Returns details about the current software specification applied to the host.
+    ///
+    /// The result of this operation can be queried by calling the cis/tasks/{task-id} where the task-id is the response of this operation.
+    ///
+    /// `POST /esx/settings/depots/offline?action=createFromHost&vmw-task=true`
+    ///
+    /// The work goes on in a vCenter task; the returned handle waits for its result.
+    ///
+    /// Since vSphere API 7.0.2.0.
+    pub async fn create_from_host(
+        &self,
+        spec: &ConnectionSpec,
+    ) -> Result<crate::Task<DepotExtractInfo>, crate::Error<CreateFromHostError>> {
+        crate::Check::check(spec, "spec")?;
+        let path = "/esx/settings/depots/offline".to_owned();
+        let call = crate::call::Call::new(
+                "Esx.Settings.Depots.Offline_createFromHost$Task",
+                ::reqwest::Method::POST,
+                "/esx/settings/depots/offline",
+                path,
+            )
+            .query("action", "createFromHost")
+            .query("vmw-task", "true")
+            .json(spec);
+        let answer = self.client.send::<CreateFromHostError>(call).await?;
+        Ok(crate::Task::new(self.client.clone(), answer.json()?))
+    }
+}
+
 /// The *Esx.Settings.Depots.Offline.ConnectionSpec* schema contains properties that describe the specification to be used for connecting to the host during the *POST /esx/settings/depots/offline?action=createFromHost* operation.
 ///
 /// Since vSphere API 7.0.2.0.
@@ -38,6 +78,50 @@ impl ConnectionSpec {
             host_credential: None,
             host: None,
         }
+    }
+}
+
+impl crate::Check for ConnectionSpec {
+    fn check(&self, path: &str) -> Result<(), crate::InvalidRequest> {
+        match &self.auth_type {
+            crate::esx::settings::depots::offline::connection_spec::AuthenticationType::UsernamePassword => {
+                if self.host_credential.is_none() {
+                    return crate::check::fail(
+                        path,
+                        "host_credential",
+                        "is required when `auth_type` is `USERNAME_PASSWORD`",
+                    );
+                }
+                if self.host.is_some() {
+                    return crate::check::fail(
+                        path,
+                        "host",
+                        "must be unset when `auth_type` is `USERNAME_PASSWORD`",
+                    );
+                }
+            }
+            crate::esx::settings::depots::offline::connection_spec::AuthenticationType::Existing => {
+                if self.host.is_none() {
+                    return crate::check::fail(
+                        path,
+                        "host",
+                        "is required when `auth_type` is `EXISTING`",
+                    );
+                }
+                if self.host_credential.is_some() {
+                    return crate::check::fail(
+                        path,
+                        "host_credential",
+                        "must be unset when `auth_type` is `EXISTING`",
+                    );
+                }
+            }
+            _ => {}
+        }
+        if let Some(value) = &self.host_credential {
+            crate::Check::check(value, &format!("{path}.{}", "host_credential"))?;
+        }
+        Ok(())
     }
 }
 
@@ -158,6 +242,24 @@ impl ::std::fmt::Debug for HostCredentials {
             .field("ssl_thumb_print", &self.ssl_thumb_print)
             .field("ssl_certificate", &self.ssl_certificate)
             .finish()
+    }
+}
+
+#[allow(deprecated)]
+impl crate::Check for HostCredentials {
+    fn check(&self, path: &str) -> Result<(), crate::InvalidRequest> {
+        if [self.ssl_thumb_print.is_some(), self.ssl_certificate.is_some()]
+            .iter()
+            .filter(|set| **set)
+            .count() > 1
+        {
+            return crate::check::fail(
+                path,
+                "ssl_certificate",
+                "cannot be set together with another of `ssl_thumb_print`, `ssl_certificate`",
+            );
+        }
+        Ok(())
     }
 }
 

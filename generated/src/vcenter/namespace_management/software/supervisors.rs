@@ -2,3 +2,20 @@
 //! Types of `vcenter::namespace_management::software::supervisors`.
 
 pub mod upgrades;
+
+/// The operations under `vcenter::namespace_management::software::supervisors`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `vcenter::namespace_management::software::supervisors::upgrades`.
+    pub fn upgrades(&self) -> upgrades::Api<'a> {
+        upgrades::Api::new(self.client)
+    }
+}

@@ -5,6 +5,47 @@
 
 pub mod workload_selector_create_spec;
 
+/// The operations under `vcenter::namespaces::management_services::access_grants`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// Creates an Access Grant in the given namespace.
+    ///
+    /// Returns an authorization error if you do not have all of the privileges described as follows:
+    /// - The resource com.vmware.vcenter.namespaces.Instance referenced by the parameter namespace requires ManagementServiceAccessGrants.Configure.
+    ///
+    /// `POST /vcenter/namespaces/{namespace}/management-services/access-grants`
+    ///
+    /// Since vSphere API 9.1.0.0.
+    pub async fn create(
+        &self,
+        namespace: &crate::ids::NamespaceId,
+        spec: &CreateSpec,
+    ) -> Result<(), crate::Error<CreateError>> {
+        crate::Check::check(spec, "spec")?;
+        let path = format!(
+            "/vcenter/namespaces/{}/management-services/access-grants", crate
+            ::call::encode_path_value(namespace.as_str())
+        );
+        let call = crate::call::Call::new(
+                "Vcenter.Namespaces.ManagementServices.AccessGrants_create",
+                ::reqwest::Method::POST,
+                "/vcenter/namespaces/{namespace}/management-services/access-grants",
+                path,
+            )
+            .json(spec);
+        self.client.send::<CreateError>(call).await?;
+        Ok(())
+    }
+}
+
 /// The *Vcenter.Namespaces.ManagementServices.AccessGrants.CreateSpec* schema contains the specification required to create an Access Grant.
 ///
 /// Since vSphere API 9.1.0.0.
@@ -62,6 +103,28 @@ impl CreateSpec {
             workload_selector,
             enabled: None,
         }
+    }
+}
+
+impl crate::Check for CreateSpec {
+    fn check(&self, path: &str) -> Result<(), crate::InvalidRequest> {
+        {
+            let value = &self.access_grant;
+            crate::check::length(
+                path,
+                "access_grant",
+                value.as_str(),
+                None,
+                Some(63usize),
+            )?;
+            crate::check::pattern(
+                path,
+                "access_grant",
+                value.as_str(),
+                "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+            )?;
+        }
+        Ok(())
     }
 }
 

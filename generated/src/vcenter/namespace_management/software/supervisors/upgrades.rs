@@ -2,3 +2,20 @@
 //! Types of `vcenter::namespace_management::software::supervisors::upgrades`.
 
 pub mod jobs;
+
+/// The operations under `vcenter::namespace_management::software::supervisors::upgrades`, on a borrowed [`crate::Client`].
+#[derive(Debug, Clone, Copy)]
+pub struct Api<'a> {
+    client: &'a crate::Client,
+}
+
+impl<'a> Api<'a> {
+    pub(crate) fn new(client: &'a crate::Client) -> Self {
+        Self { client }
+    }
+
+    /// The operations under `vcenter::namespace_management::software::supervisors::upgrades::jobs`.
+    pub fn jobs(&self) -> jobs::Api<'a> {
+        jobs::Api::new(self.client)
+    }
+}

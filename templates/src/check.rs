@@ -1,0 +1,87 @@
+//! Rules the spec documents for a request, checked before anything is sent.
+//!
+//! The rules themselves are generated from the spec (`pattern`, `maxLength`,
+//! `x-vapi-union`, `x-vapi-exclusive`); this is the error they give and the small helpers
+//! they share.
+
+use std::fmt;
+
+/// A request that breaks a documented rule; nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRequest {
+    /// The field, as a path from the request body: `spec.host_credential.ssl_certificate`.
+    pub field: String,
+    /// What the spec says about it.
+    pub reason: String,
+}
+
+impl fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
+
+/// A request body whose rules can be checked.
+pub trait Check {
+    /// Checks the value found at `path` (`spec` for the body itself).
+    fn check(&self, path: &str) -> Result<(), InvalidRequest>;
+}
+
+pub(crate) fn fail(
+    path: &str,
+    field: &str,
+    reason: impl Into<String>,
+) -> Result<(), InvalidRequest> {
+    Err(InvalidRequest {
+        field: format!("{path}.{field}"),
+        reason: reason.into(),
+    })
+}
+
+/// `maxLength` / `minLength`, in characters as JSON Schema counts them.
+pub(crate) fn length(
+    path: &str,
+    field: &str,
+    value: &str,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<(), InvalidRequest> {
+    let count = value.chars().count();
+    if let Some(max) = max.filter(|max| count > *max) {
+        return fail(
+            path,
+            field,
+            format!("is {count} characters long; at most {max} are allowed"),
+        );
+    }
+    if let Some(min) = min.filter(|min| count < *min) {
+        return fail(
+            path,
+            field,
+            format!("is {count} characters long; at least {min} are needed"),
+        );
+    }
+    Ok(())
+}
+
+/// `pattern`: the regular expression of the spec, which must match.
+pub(crate) fn pattern(
+    path: &str,
+    field: &str,
+    value: &str,
+    pattern: &str,
+) -> Result<(), InvalidRequest> {
+    match regex_lite::Regex::new(pattern) {
+        Ok(re) if re.is_match(value) => Ok(()),
+        Ok(_) => fail(path, field, format!("must match `{pattern}`")),
+        // The generator checked the pattern compiles; a failure here would be our bug, and
+        // refusing the request says so more clearly than sending it unchecked.
+        Err(e) => fail(
+            path,
+            field,
+            format!("has a pattern the client cannot compile: {e}"),
+        ),
+    }
+}

@@ -1,0 +1,409 @@
+//! The client: configuration, the session, and the one place where requests are sent.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use tracing::Instrument;
+
+use crate::call::{api_error, Answer, Auth, Call, Error};
+use crate::secret::{Credentials, Secret};
+use crate::OperationError;
+
+/// The header vCenter reads the session from.
+pub const SESSION_HEADER: &str = "vmware-api-session-id";
+
+/// A successful answer larger than this is refused rather than held in memory.
+pub const MAX_ANSWER: usize = 64 * 1024 * 1024;
+
+/// A client of one vCenter's `/api`. Cheap to clone: clones share the connection pool and
+/// the session.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// `https://vc.example.com/api`, no trailing slash.
+    api: String,
+    request_timeout: Duration,
+    session: RwLock<Option<Secret>>,
+    /// Hashes of the support-bundle tokens already sent: each works once.
+    spent_tokens: Mutex<HashSet<u64>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("api", &self.inner.api)
+            .field("has_session", &self.has_session())
+            .finish()
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("`{url}` is not an https:// or http:// URL of a vCenter: {reason}")]
+    Url { url: String, reason: String },
+    #[error("the CA certificate is not PEM or DER: {0}")]
+    Certificate(#[source] reqwest::Error),
+    #[error("the HTTP client could not be set up: {0}")]
+    Http(#[source] reqwest::Error),
+}
+
+/// Configuration of a [`Client`]. TLS certificates are verified unless
+/// [`ClientBuilder::dangerously_skip_tls_verification`] says otherwise.
+#[must_use]
+pub struct ClientBuilder {
+    url: String,
+    roots: Vec<Vec<u8>>,
+    skip_tls_verification: bool,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    session: Option<Secret>,
+}
+
+impl Client {
+    /// Starts the configuration of a client of `url` (`https://vc.example.com`, with or
+    /// without the `/api` suffix).
+    pub fn builder(url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            url: url.into(),
+            roots: Vec::new(),
+            skip_tls_verification: false,
+            connect_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(300),
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http: None,
+            session: None,
+        }
+    }
+
+    /// The API root, `https://vc.example.com/api`.
+    pub fn api_url(&self) -> &str {
+        &self.inner.api
+    }
+
+    /// Whether the client holds a session id (from [`Client::login`] or the builder).
+    pub fn has_session(&self) -> bool {
+        self.inner
+            .session
+            .read()
+            .map(|s| s.is_some())
+            .unwrap_or(false)
+    }
+
+    /// The session id, to hand to another process or to resume later.
+    pub fn session_id(&self) -> Option<Secret> {
+        self.inner.session.read().ok().and_then(|s| s.clone())
+    }
+
+    /// Uses an existing session id from now on.
+    pub fn set_session_id(&self, id: impl Into<Secret>) {
+        if let Ok(mut session) = self.inner.session.write() {
+            *session = Some(id.into());
+        }
+    }
+
+    fn clear_session(&self) {
+        if let Ok(mut session) = self.inner.session.write() {
+            *session = None;
+        }
+    }
+
+    /// Logs in: `POST /session` with HTTP basic authentication. The session id is kept
+    /// (as a secret) and sent on every later call.
+    pub async fn login(
+        &self,
+        user: &str,
+        password: impl Into<Secret>,
+    ) -> Result<(), Error<crate::cis::session::CreateError>> {
+        let credentials = Credentials::new(user, password);
+        let id = self.cis().session().create(&credentials).await?;
+        self.set_session_id(id);
+        Ok(())
+    }
+
+    /// Logs out: `DELETE /session`. The session id is forgotten whatever the answer.
+    pub async fn logout(&self) -> Result<(), Error<crate::cis::session::DeleteError>> {
+        let answer = self.cis().session().delete().await;
+        self.clear_session();
+        answer
+    }
+
+    /// What vCenter knows of the current session: `GET /session`.
+    pub async fn session_info(
+        &self,
+    ) -> Result<crate::cis::session::Info, Error<crate::cis::session::GetError>> {
+        self.cis().session().get().await
+    }
+
+    /// Sends a call and reads its answer: a success, or the operation's error.
+    pub(crate) async fn send<E: OperationError + 'static>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<Answer, Error<E>> {
+        // One span per call: the operation and the path as the spec writes it (ids and
+        // secrets stay out of it), then the status and how long it took.
+        let span = tracing::debug_span!(
+            "vsphere_call",
+            operation = call.operation_id,
+            method = %call.method,
+            path = call.path_template,
+        );
+        let started = std::time::Instant::now();
+        let outcome = self.send_in_span::<E>(call).instrument(span.clone()).await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        span.in_scope(|| match &outcome {
+            Ok(answer) => tracing::debug!(status = answer.status, elapsed_ms, "answered"),
+            Err(Error::Api(e)) => {
+                tracing::debug!(status = e.std_error().status(), elapsed_ms, error = %e, "refused")
+            }
+            Err(e) => tracing::debug!(elapsed_ms, error = %e, "failed"),
+        });
+        outcome
+    }
+
+    async fn send_in_span<E: OperationError + 'static>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<Answer, Error<E>> {
+        let mut url =
+            url::Url::parse(&format!("{}{}", self.inner.api, call.path)).map_err(|e| {
+                Error::InvalidRequest(crate::InvalidRequest {
+                    field: call.path_template.to_owned(),
+                    reason: format!("does not make a URL: {e}"),
+                })
+            })?;
+        if !call.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &call.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), url)
+            .timeout(self.inner.request_timeout)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if call.method != reqwest::Method::GET {
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json");
+        }
+        match call.auth {
+            Auth::Session => {
+                if let Some(id) = self.session_id() {
+                    request = request.header(SESSION_HEADER, id.expose());
+                }
+            }
+            Auth::Basic(credentials) => {
+                request =
+                    request.basic_auth(&credentials.user, Some(credentials.password.expose()));
+            }
+        }
+        if let Some(body) = call.body {
+            request = request.body(body);
+        }
+        let response = request.send().await.map_err(Error::Transport)?;
+        let status = response.status().as_u16();
+        if response.status().is_success() {
+            let body = read_bounded(response, MAX_ANSWER)
+                .await
+                .map_err(Error::Transport)?;
+            if body.len() >= MAX_ANSWER {
+                return Err(Error::Decode {
+                    status,
+                    body: String::new(),
+                    source: serde::de::Error::custom(format!(
+                        "the answer is larger than {MAX_ANSWER} bytes"
+                    )),
+                });
+            }
+            Ok(Answer {
+                status,
+                body,
+                secret: call.secret_answer,
+            })
+        } else {
+            // An error body is read only as far as the error keeps of it.
+            let body = read_bounded(response, crate::MAX_RAW_BODY)
+                .await
+                .map_err(Error::Transport)?;
+            Err(api_error(status, &body))
+        }
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    pub(crate) fn spent_tokens(&self) -> MutexGuard<'_, HashSet<u64>> {
+        // A poisoned lock only means another thread panicked while inserting a hash.
+        self.inner
+            .spent_tokens
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Whether `url` is on the vCenter this client talks to (scheme, host and port).
+    pub(crate) fn same_origin(&self, url: &url::Url) -> bool {
+        url::Url::parse(&self.inner.api).is_ok_and(|api| api.origin() == url.origin())
+    }
+}
+
+/// Reads at most `limit` bytes of a body, then stops reading (the connection is dropped).
+pub(crate) async fn read_bounded(
+    response: reqwest::Response,
+    limit: usize,
+) -> Result<Bytes, reqwest::Error> {
+    let mut stream = response.bytes_stream();
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = limit - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= limit {
+            break;
+        }
+    }
+    Ok(Bytes::from(body))
+}
+
+impl ClientBuilder {
+    /// Trusts this CA (PEM or DER) in addition to the system's roots: the VMCA of a
+    /// vCenter, typically (`https://vc/certs/download.zip`).
+    pub fn add_root_certificate(mut self, pem_or_der: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(pem_or_der.into());
+        self
+    }
+
+    /// Accepts any certificate, expired, self-signed or for another host. Anyone on the
+    /// network path can then read the password and the session. For throw-away labs only;
+    /// prefer [`ClientBuilder::add_root_certificate`].
+    pub fn dangerously_skip_tls_verification(mut self) -> Self {
+        self.skip_tls_verification = true;
+        self
+    }
+
+    /// How long connecting may take (30 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long a call may take, answer included (300 s by default). Downloads are bounded
+    /// by the time between two reads instead, so a large bundle is not cut off.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (the crate's name and version by default).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses this HTTP client (its TLS and timeouts apply; the builder's are ignored).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Starts from an existing session id instead of logging in.
+    pub fn session_id(mut self, id: impl Into<Secret>) -> Self {
+        self.session = Some(id.into());
+        self
+    }
+
+    pub fn build(self) -> Result<Client, BuildError> {
+        let api = api_root(&self.url)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .use_rustls_tls()
+                    .user_agent(self.user_agent)
+                    .connect_timeout(self.connect_timeout)
+                    .read_timeout(self.request_timeout)
+                    // The session header must never follow a redirect to another host; vCenter
+                    // does not redirect `/api` calls, so none is followed.
+                    .redirect(reqwest::redirect::Policy::none());
+                for root in &self.roots {
+                    let cert = reqwest::Certificate::from_pem(root)
+                        .or_else(|_| reqwest::Certificate::from_der(root))
+                        .map_err(BuildError::Certificate)?;
+                    builder = builder.add_root_certificate(cert);
+                }
+                if self.skip_tls_verification {
+                    builder = builder.danger_accept_invalid_certs(true);
+                }
+                builder.build().map_err(BuildError::Http)?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                api,
+                request_timeout: self.request_timeout,
+                session: RwLock::new(self.session),
+                spent_tokens: Mutex::new(HashSet::new()),
+            }),
+        })
+    }
+}
+
+/// `https://vc.example.com`, `https://vc.example.com/`, `https://vc.example.com/api/` ->
+/// `https://vc.example.com/api`.
+fn api_root(url: &str) -> Result<String, BuildError> {
+    let fail = |reason: &str| BuildError::Url {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let parsed = url::Url::parse(url).map_err(|e| fail(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
+        return Err(fail("it needs the https:// scheme and a host"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(fail("it must not carry a query or fragment"));
+    }
+    let trimmed = parsed.as_str().trim_end_matches('/');
+    Ok(if trimmed.ends_with("/api") {
+        trimmed.to_owned()
+    } else {
+        format!("{trimmed}/api")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::api_root;
+
+    #[test]
+    fn api_suffix_is_optional() {
+        for url in [
+            "https://vc.example.com",
+            "https://vc.example.com/",
+            "https://vc.example.com/api",
+            "https://vc.example.com/api/",
+        ] {
+            assert_eq!(
+                api_root(url).expect("valid"),
+                "https://vc.example.com/api",
+                "{url}"
+            );
+        }
+        assert_eq!(
+            api_root("https://10.0.0.5:8443/").expect("valid"),
+            "https://10.0.0.5:8443/api"
+        );
+        assert!(api_root("vc.example.com").is_err());
+        assert!(api_root("ftp://vc.example.com").is_err());
+    }
+}

@@ -1,4 +1,6 @@
-//! Typed client for the vSphere Automation REST API (`https://{host}/api`).
+#![doc = include_str!("../README.md")]
+//!
+//! ## Layout
 //!
 //! The modules follow VMware's Vapi service paths: the schema
 //! `Vcenter.NamespaceManagement.SupportBundle.Location` is

@@ -210,7 +210,17 @@ fn path_format(op: &Operation) -> Result<(Literal, Vec<TokenStream>)> {
 fn param_type(scope: &Scope, param: &Param) -> Result<TokenStream> {
     let base = match &param.ty {
         Ty::String => quote!(&str),
-        Ty::Id(_) | Ty::Named(_) => {
+        Ty::Id(_) => {
+            let ty = scope.ty(&param.ty);
+            quote!(&#ty)
+        }
+        // Enums read as their wire value; an object has no text form for a path or query.
+        Ty::Named(name)
+            if matches!(
+                scope.model.types.get(name).map(|d| &d.kind),
+                Some(TypeKind::Enum(_))
+            ) =>
+        {
             let ty = scope.ty(&param.ty);
             quote!(&#ty)
         }

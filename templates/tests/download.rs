@@ -1,0 +1,277 @@
+//! The support-bundle download against a small HTTP server on 127.0.0.1 that can cut a
+//! stream short, as vCenter does when it aborts a bundle.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use vsphere_api::vcenter::namespace_management::support_bundle::{Location, Token};
+use vsphere_api::{Client, DownloadError, DownloadProgress, TokenForm};
+
+const BLOCK: usize = 512;
+
+/// A ustar archive holding files of the given names and sizes.
+fn tar(files: &[(&str, usize)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, len) in files {
+        let mut header = [0u8; BLOCK];
+        header[..name.len()].copy_from_slice(name.as_bytes());
+        header[100..108].copy_from_slice(b"0000644\0");
+        header[124..136].copy_from_slice(format!("{len:011o}\0").as_bytes());
+        header[156] = b'0';
+        header[257..263].copy_from_slice(b"ustar\0");
+        header[148..156].copy_from_slice(b"        ");
+        let sum: u32 = header.iter().map(|b| u32::from(*b)).sum();
+        header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        out.extend_from_slice(&header);
+        out.extend((0..*len).map(|i| (i % 251) as u8));
+        out.resize(out.len().div_ceil(BLOCK) * BLOCK, 0);
+    }
+    out.extend([0u8; 2 * BLOCK]);
+    out
+}
+
+/// Serves one connection: reads the request, answers `head` then `body`, and closes.
+/// Returns the address and a handle giving the raw request.
+async fn serve_once(head: String, body: Vec<u8>) -> (SocketAddr, tokio::task::JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let handle = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.expect("accept");
+        let request = read_request(&mut socket).await;
+        let _ = socket.write_all(head.as_bytes()).await;
+        let _ = socket.write_all(&body).await;
+        let _ = socket.shutdown().await;
+        request
+    });
+    (addr, handle)
+}
+
+async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = socket.read(&mut chunk).await.expect("read");
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf);
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().to_owned())
+                })
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + length {
+                break;
+            }
+        }
+    }
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+fn ok_head(length: Option<usize>, name: &str) -> String {
+    let length = length
+        .map(|l| format!("Content-Length: {l}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/tar\r\nContent-Disposition: attachment; filename={name}\r\n{length}Connection: close\r\n\r\n"
+    )
+}
+
+fn location(addr: SocketAddr, host: &str, token: &str) -> Location {
+    Location::new(
+        format!("http://{host}:{}/wcp/support-bundle", addr.port()),
+        Token::new(token.into(), "2026-11-22T23:05:00Z".into()),
+    )
+}
+
+fn client(addr: SocketAddr) -> Client {
+    Client::builder(format!("http://127.0.0.1:{}", addr.port()))
+        .session_id("sid-download")
+        .build()
+        .expect("client")
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn complete_bundle_is_saved_under_the_server_name() {
+    let bundle = tar(&[("wcp/kube-apiserver.log", 70_000), ("wcp/etcd.log", 1_000)]);
+    let name = "wcp-support-bundle-domain-c8-2026-11-22.tar";
+    let (addr, request) = serve_once(ok_head(Some(bundle.len()), name), bundle.clone()).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut progress: Vec<DownloadProgress> = Vec::new();
+    let done = client(addr)
+        .download_support_bundle_to_dir(
+            location(addr, "127.0.0.1", "tok-once"),
+            TokenForm::PostBody,
+            dir.path(),
+            |p| progress.push(p),
+        )
+        .await
+        .expect("downloads");
+    assert_eq!(done.file_name.as_deref(), Some(name));
+    assert_eq!((done.bytes, done.entries), (bundle.len() as u64, 2));
+    assert_eq!(std::fs::read(dir.path().join(name)).expect("saved"), bundle);
+    assert_eq!(files_in(dir.path()), [name], "no partial file is left");
+    let last = progress.last().expect("progress reported");
+    assert_eq!(
+        (last.bytes, last.total),
+        (bundle.len() as u64, Some(bundle.len() as u64))
+    );
+
+    let request = request.await.expect("request");
+    assert!(
+        request.starts_with("POST /wcp/support-bundle HTTP/1.1\r\n"),
+        "{request}"
+    );
+    let lower = request.to_ascii_lowercase();
+    assert!(
+        lower.contains("content-type: application/json\r\n"),
+        "{request}"
+    );
+    assert!(
+        lower.contains("vmware-api-session-id: sid-download\r\n"),
+        "same host: the session goes along"
+    );
+    assert!(
+        request.ends_with(r#"{"wcp-support-bundle-token":"tok-once"}"#),
+        "{request}"
+    );
+}
+
+#[tokio::test]
+async fn get_form_sends_the_token_in_a_header() {
+    let bundle = tar(&[("a.log", 10)]);
+    let (addr, request) = serve_once(ok_head(Some(bundle.len()), "b.tar"), bundle.clone()).await;
+    let mut out = Vec::new();
+    let done = client(addr)
+        .download_support_bundle(
+            location(addr, "127.0.0.1", "tok-get"),
+            TokenForm::GetHeader,
+            &mut out,
+            |_| {},
+        )
+        .await
+        .expect("downloads");
+    assert_eq!(out, bundle);
+    assert_eq!(done.file_name.as_deref(), Some("b.tar"));
+    let request = request.await.expect("request");
+    assert!(
+        request.starts_with("GET /wcp/support-bundle HTTP/1.1\r\n"),
+        "{request}"
+    );
+    assert!(
+        request
+            .to_ascii_lowercase()
+            .contains("wcp-support-bundle-token: tok-get\r\n"),
+        "{request}"
+    );
+}
+
+#[tokio::test]
+async fn a_bundle_cut_short_is_an_error_and_leaves_no_file() {
+    let bundle = tar(&[("wcp/kube-apiserver.log", 70_000)]);
+    // No Content-Length: the body ends when the server closes, as an aborted bundle does.
+    for cut in [300, 20_000, bundle.len() - 2 * BLOCK] {
+        let (addr, _) = serve_once(ok_head(None, "cut.tar"), bundle[..cut].to_vec()).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let err = client(addr)
+            .download_support_bundle_to_dir(
+                location(addr, "127.0.0.1", "tok-cut"),
+                TokenForm::PostBody,
+                dir.path(),
+                |_| {},
+            )
+            .await
+            .expect_err("incomplete");
+        assert!(
+            matches!(err, DownloadError::Incomplete(_)),
+            "cut at {cut}: {err:?}"
+        );
+        assert!(
+            files_in(dir.path()).is_empty(),
+            "cut at {cut}: {:?}",
+            files_in(dir.path())
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_rejected_token_is_its_own_error() {
+    let head =
+        "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned();
+    let (addr, _) = serve_once(head, Vec::new()).await;
+    let mut out = Vec::new();
+    let err = client(addr)
+        .download_support_bundle(
+            location(addr, "127.0.0.1", "tok-bad"),
+            TokenForm::PostBody,
+            &mut out,
+            |_| {},
+        )
+        .await
+        .expect_err("401");
+    assert!(matches!(err, DownloadError::TokenRejected), "{err:?}");
+    assert!(out.is_empty());
+}
+
+#[tokio::test]
+async fn a_spent_token_is_never_sent_twice() {
+    let bundle = tar(&[("a.log", 10)]);
+    let (addr, _) = serve_once(ok_head(Some(bundle.len()), "b.tar"), bundle).await;
+    let api = client(addr);
+    let mut out = Vec::new();
+    api.download_support_bundle(
+        location(addr, "127.0.0.1", "tok-twice"),
+        TokenForm::PostBody,
+        &mut out,
+        |_| {},
+    )
+    .await
+    .expect("first use");
+    // The server is gone; a second attempt must fail before any connection is tried.
+    let err = api
+        .download_support_bundle(
+            location(addr, "127.0.0.1", "tok-twice"),
+            TokenForm::PostBody,
+            &mut out,
+            |_| {},
+        )
+        .await
+        .expect_err("second use");
+    assert!(matches!(err, DownloadError::TokenSpent), "{err:?}");
+}
+
+#[tokio::test]
+async fn the_session_does_not_go_to_another_host() {
+    let bundle = tar(&[("a.log", 10)]);
+    let (addr, request) = serve_once(ok_head(Some(bundle.len()), "b.tar"), bundle).await;
+    let mut out = Vec::new();
+    // `localhost` is another origin than the client's `127.0.0.1`.
+    client(addr)
+        .download_support_bundle(
+            location(addr, "localhost", "tok-other"),
+            TokenForm::PostBody,
+            &mut out,
+            |_| {},
+        )
+        .await
+        .expect("downloads");
+    let request = request.await.expect("request").to_ascii_lowercase();
+    assert!(!request.contains("vmware-api-session-id"), "{request}");
+}

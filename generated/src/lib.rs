@@ -19,6 +19,7 @@ mod error;
 mod secret;
 mod tar_check;
 mod task;
+mod tls;
 
 pub use call::Error;
 pub use check::{Check, InvalidRequest};
@@ -31,6 +32,7 @@ pub use error::{ErrorType, OperationError, StdError, MAX_RAW_BODY};
 pub use secret::{Credentials, Secret};
 pub use tar_check::{TarCheck, TarError};
 pub use task::{Progress, Task, TaskError, WaitOptions};
+pub use tls::Fingerprint;
 
 #[rustfmt::skip]
 pub mod cis;

@@ -33,6 +33,9 @@ struct Inner {
     session: RwLock<Option<Secret>>,
     /// Hashes of the support-bundle tokens already sent: each works once.
     spent_tokens: Mutex<HashSet<u64>>,
+    /// Credentials to log in again with when the session expires (opt-in).
+    relogin: Option<Credentials>,
+    relogin_lock: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Client {
@@ -51,6 +54,10 @@ pub enum BuildError {
     Url { url: String, reason: String },
     #[error("the CA certificate is not PEM or DER: {0}")]
     Certificate(#[source] reqwest::Error),
+    #[error("`{0}` is not a SHA-256 fingerprint (64 hex digits, `:` between bytes allowed)")]
+    Fingerprint(String),
+    #[error("the TLS configuration could not be set up: {0}")]
+    Tls(#[source] rustls::Error),
     #[error("the HTTP client could not be set up: {0}")]
     Http(#[source] reqwest::Error),
 }
@@ -67,6 +74,8 @@ pub struct ClientBuilder {
     user_agent: String,
     http: Option<reqwest::Client>,
     session: Option<Secret>,
+    relogin: Option<Credentials>,
+    pin: Option<String>,
 }
 
 impl Client {
@@ -82,6 +91,8 @@ impl Client {
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             session: None,
+            relogin: None,
+            pin: None,
         }
     }
 
@@ -144,36 +155,79 @@ impl Client {
         self.cis().session().get().await
     }
 
-    /// Sends a call and reads its answer: a success, or the operation's error.
+    /// Sends a call and reads its answer: a success, or the operation's error. With
+    /// [`ClientBuilder::relogin_with`], a call that finds the session expired logs in
+    /// again and is repeated once.
     pub(crate) async fn send<E: OperationError + 'static>(
         &self,
         call: Call<'_>,
     ) -> Result<Answer, Error<E>> {
-        // One span per call: the operation and the path as the spec writes it (ids and
-        // secrets stay out of it), then the status and how long it took.
-        let span = tracing::debug_span!(
-            "vsphere_call",
-            operation = call.operation_id,
-            method = %call.method,
-            path = call.path_template,
-        );
-        let started = std::time::Instant::now();
-        let outcome = self.send_in_span::<E>(call).instrument(span.clone()).await;
-        let elapsed_ms = started.elapsed().as_millis() as u64;
-        span.in_scope(|| match &outcome {
-            Ok(answer) => tracing::debug!(status = answer.status, elapsed_ms, "answered"),
-            Err(Error::Api(e)) => {
-                tracing::debug!(status = e.std_error().status(), elapsed_ms, error = %e, "refused")
+        traced(&call, async {
+            let session_used = self.session_id();
+            match self.exchange::<E>(&call).await {
+                Err(Error::Api(e)) if self.may_relogin(&call, e.std_error()) => {
+                    if self.relogin(session_used).await {
+                        tracing::debug!(
+                            "the session had expired; logged in again, repeating the call once"
+                        );
+                        self.exchange::<E>(&call).await
+                    } else {
+                        Err(Error::Api(e))
+                    }
+                }
+                other => other,
             }
-            Err(e) => tracing::debug!(elapsed_ms, error = %e, "failed"),
-        });
-        outcome
+        })
+        .await
     }
 
-    async fn send_in_span<E: OperationError + 'static>(
+    /// Sends a call once, whatever the answer: the login itself, which must not log in.
+    pub(crate) async fn send_once<E: OperationError + 'static>(
         &self,
         call: Call<'_>,
     ) -> Result<Answer, Error<E>> {
+        traced(&call, self.exchange::<E>(&call)).await
+    }
+
+    /// One request and its answer.
+    async fn exchange<E: OperationError + 'static>(
+        &self,
+        call: &Call<'_>,
+    ) -> Result<Answer, Error<E>> {
+        let response = self.dispatch(call).await?;
+        let status = response.status().as_u16();
+        if response.status().is_success() {
+            let body = read_bounded(response, MAX_ANSWER)
+                .await
+                .map_err(Error::Transport)?;
+            if body.len() >= MAX_ANSWER {
+                return Err(Error::Decode {
+                    status,
+                    body: String::new(),
+                    source: serde::de::Error::custom(format!(
+                        "the answer is larger than {MAX_ANSWER} bytes"
+                    )),
+                });
+            }
+            Ok(Answer {
+                status,
+                body,
+                secret: call.secret_answer,
+            })
+        } else {
+            // An error body is read only as far as the error keeps of it.
+            let body = read_bounded(response, crate::MAX_RAW_BODY)
+                .await
+                .map_err(Error::Transport)?;
+            Err(api_error(status, &body))
+        }
+    }
+
+    /// Builds the request of a call and sends it; the call stays, to be sent again once.
+    async fn dispatch<E: OperationError + 'static>(
+        &self,
+        call: &Call<'_>,
+    ) -> Result<reqwest::Response, Error<E>> {
         let mut url =
             url::Url::parse(&format!("{}{}", self.inner.api, call.path)).map_err(|e| {
                 Error::InvalidRequest(crate::InvalidRequest {
@@ -207,35 +261,43 @@ impl Client {
                     request.basic_auth(&credentials.user, Some(credentials.password.expose()));
             }
         }
-        if let Some(body) = call.body {
-            request = request.body(body);
+        if let Some(body) = &call.body {
+            request = request.body(body.clone());
         }
-        let response = request.send().await.map_err(Error::Transport)?;
-        let status = response.status().as_u16();
-        if response.status().is_success() {
-            let body = read_bounded(response, MAX_ANSWER)
-                .await
-                .map_err(Error::Transport)?;
-            if body.len() >= MAX_ANSWER {
-                return Err(Error::Decode {
-                    status,
-                    body: String::new(),
-                    source: serde::de::Error::custom(format!(
-                        "the answer is larger than {MAX_ANSWER} bytes"
-                    )),
-                });
+        request.send().await.map_err(Error::Transport)
+    }
+
+    /// A 401 is worth one new login when the client holds credentials (opt-in), the call
+    /// went with the session (never the login itself; the support-bundle download has its
+    /// own path and its one-time token is never sent twice), and the answer says the
+    /// session is not valid: `UNAUTHENTICATED`, or no `error_type` at all. Repeating is safe
+    /// then: vCenter refused the call before doing anything.
+    fn may_relogin(&self, call: &Call<'_>, error: &crate::StdError) -> bool {
+        self.inner.relogin.is_some()
+            && matches!(call.auth, Auth::Session)
+            && error.status() == 401
+            && error.error_type() == Some(&crate::ErrorType::Unauthenticated)
+    }
+
+    /// Logs in again with the kept credentials, unless another call already did since
+    /// `previous` was used. Whether there is a new session to repeat the call with.
+    async fn relogin(&self, previous: Option<Secret>) -> bool {
+        let Some(credentials) = self.inner.relogin.clone() else {
+            return false;
+        };
+        let _one_at_a_time = self.inner.relogin_lock.lock().await;
+        if self.session_id() != previous {
+            return self.has_session();
+        }
+        match self.cis().session().create(&credentials).await {
+            Ok(id) => {
+                self.set_session_id(id);
+                true
             }
-            Ok(Answer {
-                status,
-                body,
-                secret: call.secret_answer,
-            })
-        } else {
-            // An error body is read only as far as the error keeps of it.
-            let body = read_bounded(response, crate::MAX_RAW_BODY)
-                .await
-                .map_err(Error::Transport)?;
-            Err(api_error(status, &body))
+            Err(e) => {
+                tracing::debug!(error = %e, "logging in again failed");
+                false
+            }
         }
     }
 
@@ -255,6 +317,31 @@ impl Client {
     pub(crate) fn same_origin(&self, url: &url::Url) -> bool {
         url::Url::parse(&self.inner.api).is_ok_and(|api| api.origin() == url.origin())
     }
+}
+
+/// Runs a call's exchange in its span: the operation and the path as the spec writes it
+/// (ids and secrets stay out of it), then the status and how long it took.
+async fn traced<E: OperationError + 'static>(
+    call: &Call<'_>,
+    exchange: impl std::future::Future<Output = Result<Answer, Error<E>>>,
+) -> Result<Answer, Error<E>> {
+    let span = tracing::debug_span!(
+        "vsphere_call",
+        operation = call.operation_id,
+        method = %call.method,
+        path = call.path_template,
+    );
+    let started = std::time::Instant::now();
+    let outcome = exchange.instrument(span.clone()).await;
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    span.in_scope(|| match &outcome {
+        Ok(answer) => tracing::debug!(status = answer.status, elapsed_ms, "answered"),
+        Err(Error::Api(e)) => {
+            tracing::debug!(status = e.std_error().status(), elapsed_ms, error = %e, "refused")
+        }
+        Err(e) => tracing::debug!(elapsed_ms, error = %e, "failed"),
+    });
+    outcome
 }
 
 /// Reads at most `limit` bytes of a body, then stops reading (the connection is dropped).
@@ -288,6 +375,22 @@ impl ClientBuilder {
     /// prefer [`ClientBuilder::add_root_certificate`].
     pub fn dangerously_skip_tls_verification(mut self) -> Self {
         self.skip_tls_verification = true;
+        self
+    }
+
+    /// Trusts exactly the server certificate with this SHA-256 fingerprint
+    /// (`openssl x509 -noout -fingerprint -sha256`), the way vSphere admins pin
+    /// thumbprints. It replaces CA verification: the roots are not consulted.
+    pub fn pin_certificate_sha256(mut self, fingerprint: impl Into<String>) -> Self {
+        self.pin = Some(fingerprint.into());
+        self
+    }
+
+    /// Keeps these credentials to log in again, once, when a call finds the session
+    /// expired (HTTP 401), and to log in on the first call when there is no session yet.
+    /// Off by default: the password then stays in memory for the client's lifetime.
+    pub fn relogin_with(mut self, user: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.relogin = Some(Credentials::new(user, password));
         self
     }
 
@@ -344,6 +447,12 @@ impl ClientBuilder {
                 if self.skip_tls_verification {
                     builder = builder.danger_accept_invalid_certs(true);
                 }
+                if let Some(pin) = &self.pin {
+                    let fingerprint = crate::tls::Fingerprint::parse(pin)
+                        .ok_or_else(|| BuildError::Fingerprint(pin.clone()))?;
+                    let config = crate::tls::pinned_config(fingerprint).map_err(BuildError::Tls)?;
+                    builder = builder.use_preconfigured_tls(config);
+                }
                 builder.build().map_err(BuildError::Http)?
             }
         };
@@ -354,6 +463,8 @@ impl ClientBuilder {
                 request_timeout: self.request_timeout,
                 session: RwLock::new(self.session),
                 spent_tokens: Mutex::new(HashSet::new()),
+                relogin: self.relogin,
+                relogin_lock: tokio::sync::Mutex::new(()),
             }),
         })
     }

@@ -30,7 +30,7 @@ impl<'a> Api<'a> {
             )
             .basic_auth(credentials)
             .secret_answer();
-        let answer = self.client.send::<CreateError>(call).await?;
+        let answer = self.client.send_once::<CreateError>(call).await?;
         answer.json()
     }
 

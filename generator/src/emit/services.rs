@@ -139,10 +139,16 @@ fn method(scope: &Scope, op: &Operation) -> Result<TokenStream> {
         (Some(Ty::String), _) if secret => (quote!(crate::Secret), quote!(answer.json())),
         (Some(ty), _) => (scope.ty(ty), quote!(answer.json())),
     };
-    let receive = if success.and_then(|s| s.body.as_ref()).is_some() {
-        quote!(let answer = self.client.send::<#error>(call).await?;)
+    // The login (basic auth) is sent once; every other call may log in again on a 401.
+    let send = if op.auth == crate::model::Auth::Basic {
+        quote!(send_once)
     } else {
-        quote!(self.client.send::<#error>(call).await?;)
+        quote!(send)
+    };
+    let receive = if success.and_then(|s| s.body.as_ref()).is_some() {
+        quote!(let answer = self.client.#send::<#error>(call).await?;)
+    } else {
+        quote!(self.client.#send::<#error>(call).await?;)
     };
     let op_id = &op.operation_id;
     let http_method = format_ident!("{}", op.http_method);

@@ -67,22 +67,39 @@ pub(crate) fn length(
     Ok(())
 }
 
-/// `pattern`: the regular expression of the spec, which must match.
+/// `pattern`: the regular expression of the spec, which must match. Each pattern is
+/// compiled once per process.
 pub(crate) fn pattern(
     path: &str,
     field: &str,
     value: &str,
-    pattern: &str,
+    pattern: &'static str,
 ) -> Result<(), InvalidRequest> {
-    match regex_lite::Regex::new(pattern) {
-        Ok(re) if re.is_match(value) => Ok(()),
-        Ok(_) => fail(path, field, format!("must match `{pattern}`")),
-        // The generator checked the pattern compiles; a failure here would be our bug, and
-        // refusing the request says so more clearly than sending it unchecked.
-        Err(e) => fail(
-            path,
-            field,
-            format!("has a pattern the client cannot compile: {e}"),
-        ),
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static COMPILED: OnceLock<Mutex<HashMap<&'static str, regex_lite::Regex>>> = OnceLock::new();
+    let mut compiled = COMPILED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let re = match compiled.get(pattern) {
+        Some(re) => re,
+        None => match regex_lite::Regex::new(pattern) {
+            Ok(re) => compiled.entry(pattern).or_insert(re),
+            // The generator checked the pattern compiles with regex-lite; a failure here
+            // would be our bug, and refusing says so more clearly than sending unchecked.
+            Err(e) => {
+                return fail(
+                    path,
+                    field,
+                    format!("has a pattern the client cannot compile: {e}"),
+                )
+            }
+        },
+    };
+    if re.is_match(value) {
+        Ok(())
+    } else {
+        fail(path, field, format!("must match `{pattern}`"))
     }
 }

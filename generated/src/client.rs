@@ -51,15 +51,26 @@ impl std::fmt::Debug for Client {
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    #[error("`{url}` is not an https:// or http:// URL of a vCenter: {reason}")]
-    Url { url: String, reason: String },
+    /// The URL is not an `https://` (or `http://`) URL of a host.
+    #[error("the vCenter URL is not usable: {reason}")]
+    Url {
+        /// What is wrong with it.
+        reason: String,
+    },
+    #[error("trusted roots, pinning and skipping verification configure the builder's own HTTP client; with `http_client` they would be ignored")]
+    /// TLS settings given together with an own HTTP client, which would ignore them.
+    TlsWithOwnClient,
     #[error("the CA certificate is not PEM or DER: {0}")]
+    /// A trusted root is neither PEM nor DER.
     Certificate(#[source] reqwest::Error),
     #[error("`{0}` is not a SHA-256 fingerprint (64 hex digits, `:` between bytes allowed)")]
+    /// The pinned fingerprint is not 32 hex bytes.
     Fingerprint(String),
     #[error("the TLS configuration could not be set up: {0}")]
+    /// The TLS configuration was refused.
     Tls(#[source] rustls::Error),
     #[error("the HTTP client could not be set up: {0}")]
+    /// The HTTP client could not be built.
     Http(#[source] reqwest::Error),
 }
 
@@ -414,7 +425,10 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this HTTP client (its TLS and timeouts apply; the builder's are ignored).
+    /// Uses this HTTP client: its TLS, timeouts and redirect policy apply. Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`: reqwest's default follows redirects
+    /// with custom headers, the session id among them. Not to be combined with the
+    /// builder's TLS settings, which it would ignore.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -426,9 +440,17 @@ impl ClientBuilder {
         self
     }
 
+    /// The client, configured; nothing is sent yet.
     pub fn build(self) -> Result<Client, BuildError> {
         let api = api_root(&self.url)?;
         let http = match self.http {
+            Some(_)
+                if !self.roots.is_empty() || self.pin.is_some() || self.skip_tls_verification =>
+            {
+                return Err(BuildError::TlsWithOwnClient)
+            }
+            // Its redirect policy is the caller's: reqwest's default follows redirects and
+            // keeps custom headers, so build it with `redirect(Policy::none())`.
             Some(http) => http,
             None => {
                 let mut builder = reqwest::Client::builder()
@@ -474,11 +496,16 @@ impl ClientBuilder {
 /// `https://vc.example.com`, `https://vc.example.com/`, `https://vc.example.com/api/` ->
 /// `https://vc.example.com/api`.
 fn api_root(url: &str) -> Result<String, BuildError> {
+    // The URL is not echoed: it could carry a password.
     let fail = |reason: &str| BuildError::Url {
-        url: url.to_owned(),
         reason: reason.to_owned(),
     };
     let parsed = url::Url::parse(url).map_err(|e| fail(&e.to_string()))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(fail(
+            "it carries a user name or password; log in with `login` instead",
+        ));
+    }
     if !matches!(parsed.scheme(), "https" | "http") || parsed.host_str().is_none() {
         return Err(fail("it needs the https:// scheme and a host"));
     }

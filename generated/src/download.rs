@@ -36,7 +36,9 @@ pub enum TokenForm {
 /// Progress of a download: bytes so far, and the total when the server said it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DownloadProgress {
+    /// Bytes received so far.
     pub bytes: u64,
+    /// The bundle's size, when the server sent `Content-Length`.
     pub total: Option<u64>,
 }
 
@@ -45,6 +47,7 @@ pub struct DownloadProgress {
 pub struct Downloaded {
     /// The file name from `Content-Disposition`, made safe; `None` when the server sent none.
     pub file_name: Option<String>,
+    /// Bytes received.
     pub bytes: u64,
     /// Entries in the archive.
     pub entries: u64,
@@ -56,18 +59,30 @@ pub struct Downloaded {
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
     #[error("the support-bundle token was rejected (HTTP 401): it is spent, expired or not for this URL")]
+    /// HTTP 401: the token is spent, expired or not for this URL.
     TokenRejected,
     #[error("this support-bundle token was already used by this client; create a new location")]
+    /// This client already sent this token once.
     TokenSpent,
     #[error("the download URL `{0}` is not usable")]
+    /// The location's URL does not parse.
     Url(String),
     #[error("vCenter answered the download with HTTP {status}")]
-    Status { status: u16, body: String },
+    /// Another non-success status.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// The body (at most [`crate::MAX_RAW_BODY`] bytes).
+        body: String,
+    },
     #[error("the download failed: {0}")]
+    /// The connection failed or timed out.
     Transport(#[source] reqwest::Error),
     #[error("the bundle is not a complete tar archive ({0}); the server cut the stream short")]
+    /// The stream ended before the archive did, or is not a tar archive.
     Incomplete(#[source] TarError),
     #[error("could not write the bundle: {0}")]
+    /// Writing the bundle failed.
     Io(#[source] std::io::Error),
 }
 
@@ -118,10 +133,7 @@ impl Client {
         dir: &Path,
         progress: impl FnMut(DownloadProgress),
     ) -> Result<Downloaded, DownloadError> {
-        let partial = dir.join(format!(".wcp-support-bundle-{}.part", std::process::id()));
-        let mut file = tokio::fs::File::create(&partial)
-            .await
-            .map_err(DownloadError::Io)?;
+        let (partial, mut file) = create_partial(dir).await.map_err(DownloadError::Io)?;
         let outcome = self
             .download_support_bundle(location, form, &mut file, progress)
             .await;
@@ -140,13 +152,16 @@ impl Client {
                     .file_name
                     .clone()
                     .unwrap_or_else(|| DEFAULT_FILE_NAME.to_owned());
-                let path = dir.join(name);
-                if let Err(e) = tokio::fs::rename(&partial, &path).await {
-                    let _ = tokio::fs::remove_file(&partial).await;
-                    return Err(DownloadError::Io(e));
+                match place(&partial, dir, &name).await {
+                    Ok(path) => {
+                        done.path = Some(path);
+                        Ok(done)
+                    }
+                    Err(e) => {
+                        let _ = tokio::fs::remove_file(&partial).await;
+                        Err(DownloadError::Io(e))
+                    }
                 }
-                done.path = Some(path);
-                Ok(done)
             }
             Err(e) => {
                 let _ = tokio::fs::remove_file(&partial).await;
@@ -193,7 +208,7 @@ impl Client {
                     .unwrap_or_default();
                 Err(DownloadError::Status {
                     status,
-                    body: String::from_utf8_lossy(&body).into_owned(),
+                    body: crate::error::raw_text(&body),
                 })
             }
         }
@@ -205,6 +220,58 @@ impl Client {
         token.hash(&mut hasher);
         self.spent_tokens().insert(hasher.finish())
     }
+}
+
+/// A new temporary file in `dir`, unique to this download (two downloads at once never
+/// share one).
+async fn create_partial(dir: &Path) -> std::io::Result<(PathBuf, tokio::fs::File)> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    loop {
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = dir.join(format!(
+            ".wcp-support-bundle-{}-{n}.part",
+            std::process::id()
+        ));
+        match tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await
+        {
+            Ok(file) => return Ok((path, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Moves the complete bundle to `dir/name`, or to `name-2`, `name-3`, ... when a file of
+/// that name is there already: an earlier bundle is never overwritten.
+async fn place(partial: &Path, dir: &Path, name: &str) -> std::io::Result<PathBuf> {
+    let (stem, extension) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    for n in 1..=1000 {
+        let candidate = if n == 1 {
+            dir.join(name)
+        } else {
+            dir.join(format!("{stem}-{n}{extension}"))
+        };
+        // A hard link fails when the target exists, so two downloads cannot both claim it.
+        match tokio::fs::hard_link(partial, &candidate).await {
+            Ok(()) => {
+                tokio::fs::remove_file(partial).await?;
+                return Ok(candidate);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        format!("{name}: 1000 bundles of that name already"),
+    ))
 }
 
 /// `attachment; filename=wcp-support-bundle-domain-c8-2026.tar` -> the file name, reduced to

@@ -34,6 +34,30 @@ impl ErrorType {
             _ => return None,
         })
     }
+
+    /// The status vCenter answers this kind with on `/api`.
+    pub fn default_status(&self) -> u16 {
+        match self {
+            ErrorType::Unauthenticated => 401,
+            ErrorType::Unauthorized => 403,
+            ErrorType::NotFound | ErrorType::OperationNotFound => 404,
+            ErrorType::ConcurrentChange => 409,
+            ErrorType::ServiceUnavailable => 503,
+            ErrorType::InvalidArgument
+            | ErrorType::AlreadyExists
+            | ErrorType::AlreadyInDesiredState
+            | ErrorType::NotAllowedInCurrentState
+            | ErrorType::Unsupported
+            | ErrorType::ResourceInUse
+            | ErrorType::FeatureInUse
+            | ErrorType::InvalidElementType
+            | ErrorType::InvalidElementConfiguration
+            | ErrorType::InvalidRequest
+            | ErrorType::UnverifiedPeer
+            | ErrorType::UnexpectedInput => 400,
+            _ => 500,
+        }
+    }
 }
 
 /// A standard error answered by vCenter, with the HTTP status it came with.
@@ -236,7 +260,8 @@ fn unwrap_rest_style(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-fn raw_text(body: &[u8]) -> String {
+/// At most [`MAX_RAW_BODY`] bytes of a body, as text: what errors keep of an answer.
+pub(crate) fn raw_text(body: &[u8]) -> String {
     let kept = &body[..body.len().min(MAX_RAW_BODY)];
     String::from_utf8_lossy(kept).into_owned()
 }

@@ -23,14 +23,17 @@ impl ClusterComputeResourceId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "ClusterComputeResource";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -79,14 +82,17 @@ impl HostSystemId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "HostSystem";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -135,14 +141,17 @@ impl SpsStorageProfileId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "SpsStorageProfile";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -191,14 +200,17 @@ impl SupervisorVersionId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "SupervisorVersion";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -247,14 +259,17 @@ impl TaskId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.cis.task";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -303,14 +318,17 @@ impl LibraryId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.content.Library";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -359,14 +377,17 @@ impl AlternativeImageId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.alternative_image";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -415,14 +436,17 @@ impl ComponentId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.component";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -471,14 +495,17 @@ impl OfflineId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.depots.offline";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -527,14 +554,17 @@ impl HsmId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.hsm";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -583,14 +613,17 @@ impl SolutionId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.esx.settings.solution";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -639,14 +672,17 @@ impl OperationId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vapi.operation";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -695,14 +731,17 @@ impl ServiceId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vapi.service";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -751,14 +790,17 @@ impl VirtualMachineClassId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.namespace_management.VirtualMachineClass";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -807,14 +849,17 @@ impl ManagementServiceId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.namespace_management.supervisor.ManagementService";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -863,14 +908,17 @@ impl SupervisorId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.namespace_management.supervisor.Supervisor";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -919,14 +967,17 @@ impl NamespaceId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.namespaces.Instance";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -975,14 +1026,17 @@ impl NamespaceTemplateId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.namespaces.NamespaceTemplate";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }
@@ -1031,14 +1085,17 @@ impl AccessGrantId {
     /// The resource type these ids identify, as the spec names it.
     pub const RESOURCE_TYPE: &'static str = "com.vmware.vcenter.namespaces.management_services.AccessGrant";
 
+    /// An id, as vCenter writes it (`domain-c8`).
     pub fn new(id: impl Into<String>) -> Self {
         Self(id.into())
     }
 
+    /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
+    /// The id as an owned string.
     pub fn into_string(self) -> String {
         self.0
     }

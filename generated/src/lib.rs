@@ -11,11 +11,15 @@
 //! variants are the standard errors it documents ([`StdError`], [`ErrorType`]), inside the
 //! common [`Error`].
 
+#![deny(missing_docs)]
+
 mod call;
 mod check;
 mod client;
 mod download;
 mod error;
+#[cfg(feature = "mock")]
+mod mocking;
 mod secret;
 mod tar_check;
 mod task;
@@ -33,6 +37,11 @@ pub use secret::{Credentials, Secret};
 pub use tar_check::{TarCheck, TarError};
 pub use task::{Progress, Task, TaskError, WaitOptions};
 pub use tls::Fingerprint;
+
+/// Typed mocks of every operation for your tests (feature `mock`), on `wiremock`.
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 
 #[rustfmt::skip]
 pub mod cis;

@@ -10,6 +10,7 @@ use std::fmt;
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a value as a secret.
     pub fn new(value: impl Into<String>) -> Self {
         Secret(value.into())
     }
@@ -47,11 +48,14 @@ impl<'de> serde::Deserialize<'de> for Secret {
 /// A user name and password, for `POST /session` (HTTP basic authentication).
 #[derive(Debug, Clone)]
 pub struct Credentials {
+    /// The user name, `administrator@vsphere.local`.
     pub user: String,
+    /// The password.
     pub password: Secret,
 }
 
 impl Credentials {
+    /// Credentials of a user.
     pub fn new(user: impl Into<String>, password: impl Into<Secret>) -> Self {
         Credentials {
             user: user.into(),

@@ -28,8 +28,11 @@ impl<T> std::fmt::Debug for Task<T> {
 /// until `deadline`.
 #[derive(Debug, Clone)]
 pub struct WaitOptions {
+    /// The first interval between two polls.
     pub interval: Duration,
+    /// The longest interval between two polls.
     pub max_interval: Duration,
+    /// How much each interval grows over the previous one.
     pub backoff: f64,
     /// How long to wait in all; `None` waits as long as the task runs.
     pub deadline: Option<Duration>,
@@ -49,9 +52,11 @@ impl Default for WaitOptions {
 /// What a poll saw: reported to the progress callback of [`Task::wait_with`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
+    /// The task's status at this poll.
     pub status: Status,
     /// Work done so far, out of `total`, when the task reports it.
     pub completed: Option<i64>,
+    /// The amount of work in all, when the task reports it.
     pub total: Option<i64>,
     /// The task's own description of what it is doing.
     pub message: Option<String>,
@@ -63,33 +68,43 @@ pub enum TaskError {
     /// The task's state could not be read.
     #[error("could not read the state of task {id}: {source}")]
     Poll {
+        /// The task.
         id: TaskId,
+        /// Why its state could not be read.
         #[source]
         source: Error<GetError>,
     },
     /// The task failed; its standard error, when vCenter gave one.
     #[error("task {id} failed{}", .error.as_ref().and_then(|e| e.messages.first()).map(|m| format!(": {}", m.default_message)).unwrap_or_default())]
     Failed {
+        /// The task.
         id: TaskId,
+        /// The task's standard error.
         error: Option<Box<crate::vapi::std::errors::Error>>,
     },
     /// The deadline passed while the task was still running; the task goes on.
     #[error("task {id} was still {last} after {waited:?}")]
     DeadlinePassed {
+        /// The task.
         id: TaskId,
+        /// How long it was waited for.
         waited: Duration,
+        /// Its status at the last poll.
         last: Status,
     },
     /// The task succeeded, but its result is not what the spec says it is.
     #[error("the result of task {id} does not decode: {source}")]
     Result {
+        /// The task.
         id: TaskId,
+        /// Why the result did not decode.
         #[source]
         source: serde_json::Error,
     },
 }
 
 impl<T: DeserializeOwned> Task<T> {
+    /// A handle on the task `id`, polled through `client`.
     pub fn new(client: Client, id: TaskId) -> Self {
         Task {
             client,
@@ -98,6 +113,7 @@ impl<T: DeserializeOwned> Task<T> {
         }
     }
 
+    /// The task's id.
     pub fn id(&self) -> &TaskId {
         &self.id
     }

@@ -276,3 +276,42 @@ async fn the_session_does_not_go_to_another_host() {
     let request = request.await.expect("request").to_ascii_lowercase();
     assert!(!request.contains("vmware-api-session-id"), "{request}");
 }
+
+#[tokio::test]
+async fn two_downloads_at_once_keep_their_own_bytes_and_never_overwrite() {
+    let first = tar(&[("first.log", 3000)]);
+    let second = tar(&[("second.log", 1000)]);
+    let (addr_a, _) = serve_once(ok_head(Some(first.len()), "same.tar"), first.clone()).await;
+    let (addr_b, _) = serve_once(ok_head(Some(second.len()), "same.tar"), second.clone()).await;
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("same.tar"), b"an earlier bundle").expect("write");
+    let (client_a, client_b) = (client(addr_a), client(addr_b));
+    let (a, b) = tokio::join!(
+        client_a.download_support_bundle_to_dir(
+            location(addr_a, "127.0.0.1", "tok-a"),
+            TokenForm::PostBody,
+            dir.path(),
+            |_| {}
+        ),
+        client_b.download_support_bundle_to_dir(
+            location(addr_b, "127.0.0.1", "tok-b"),
+            TokenForm::PostBody,
+            dir.path(),
+            |_| {}
+        ),
+    );
+    let (a, b) = (a.expect("first"), b.expect("second"));
+    let read =
+        |d: &vsphere_api::Downloaded| std::fs::read(d.path.as_ref().expect("path")).expect("saved");
+    assert_eq!(read(&a), first);
+    assert_eq!(read(&b), second);
+    assert_ne!(a.path, b.path);
+    assert_eq!(
+        std::fs::read(dir.path().join("same.tar")).expect("kept"),
+        b"an earlier bundle"
+    );
+    assert_eq!(
+        files_in(dir.path()),
+        ["same-2.tar", "same-3.tar", "same.tar"]
+    );
+}

@@ -707,8 +707,23 @@ async fn a_call_without_login_gets_the_typed_unauthenticated_error() {
 #[tokio::test]
 async fn a_success_that_does_not_decode_keeps_the_body() {
     let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"user": 7})))
+        .mount(&server)
+        .await;
+    let err = client(&server).session_info().await.expect_err("bad");
+    let Error::Decode { status, body, .. } = err else {
+        panic!("decode error: {err:?}")
+    };
+    assert_eq!((status, body.as_str()), (200, r#"{"user":7}"#));
+
+    // An answer that holds a secret (the support-bundle token) is withheld instead.
+    server.reset().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"url": 7})))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"url": 7, "wcp_support_bundle_token": {"token": "t0k"}})),
+        )
         .mount(&server)
         .await;
     let cluster = ClusterComputeResourceId::from("domain-c8");
@@ -719,8 +734,50 @@ async fn a_success_that_does_not_decode_keeps_the_body() {
         .create(&cluster)
         .await
         .expect_err("bad");
-    let Error::Decode { status, body, .. } = err else {
-        panic!("decode error: {err:?}")
-    };
-    assert_eq!((status, body.as_str()), (201, r#"{"url":7}"#));
+    assert!(
+        matches!(&err, Error::Decode { body, .. } if body == "<redacted>"),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn dot_segments_and_empty_ids_are_refused() {
+    let server = MockServer::start().await;
+    let api = client(&server);
+    for bad in ["", ".", ".."] {
+        let err = api
+            .cis()
+            .tasks()
+            .get(&TaskId::from(bad))
+            .await
+            .expect_err("refused");
+        let Error::InvalidRequest(e) = err else {
+            panic!("{bad:?}: {err:?}")
+        };
+        assert_eq!(e.field, "task", "{bad:?}");
+    }
+    assert!(server
+        .received_requests()
+        .await
+        .expect("recording")
+        .is_empty());
+}
+
+#[test]
+fn client_configuration_errors() {
+    let err = Client::builder("https://admin:s3cret@vc.example.com")
+        .build()
+        .expect_err("userinfo");
+    assert!(!err.to_string().contains("s3cret"), "{err}");
+    let own = reqwest::Client::new();
+    let err = Client::builder("https://vc.example.com")
+        .http_client(own)
+        .pin_certificate_sha256("00".repeat(32))
+        .build()
+        .expect_err("pin with an own client");
+    assert!(
+        matches!(err, vsphere_api::BuildError::TlsWithOwnClient),
+        "{err:?}"
+    );
+    assert!(Client::builder("not a url").build().is_err());
 }

@@ -56,8 +56,24 @@ impl Docs {
     /// Removes `ranges` (phrases a convention has read; in order, not overlapping) from the
     /// text, with the spaces and blank lines that leaves behind.
     pub fn cut(&mut self, ranges: &[std::ops::Range<usize>]) {
-        for range in ranges.iter().rev() {
-            self.text.replace_range(range.clone(), "");
+        // Two phrases in one sentence widen to overlapping ranges: merge them first.
+        let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut sorted = ranges.to_vec();
+        sorted.sort_by_key(|r| r.start);
+        for range in sorted {
+            match merged.last_mut() {
+                Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+                _ => merged.push(range),
+            }
+        }
+        for range in merged.iter().rev() {
+            let end = range.end.min(self.text.len());
+            if range.start < end
+                && self.text.is_char_boundary(range.start)
+                && self.text.is_char_boundary(end)
+            {
+                self.text.replace_range(range.start..end, "");
+            }
         }
         let mut out: Vec<String> = Vec::new();
         for line in self.text.lines() {
@@ -273,7 +289,8 @@ pub struct ErrorCase {
     pub kind: String,
     /// The `error_type` wire value, `NOT_FOUND`.
     pub wire: String,
-    pub status: u16,
+    /// The statuses it is documented at, in the order of the spec.
+    pub statuses: Vec<u16>,
     /// When the service answers with it, from the spec.
     pub docs: Docs,
     pub pointer: Pointer,

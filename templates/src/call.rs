@@ -21,9 +21,11 @@ pub enum Error<E: std::error::Error + 'static> {
     /// The service answered with success, but not with what the spec says it answers.
     #[error("could not decode the answer (HTTP {status}): {source}")]
     Decode {
+        /// The HTTP status of the answer.
         status: u16,
         /// The body as received (at most [`crate::MAX_RAW_BODY`] bytes; a secret's is withheld).
         body: String,
+        /// Why it did not decode.
         #[source]
         source: serde_json::Error,
     },
@@ -130,23 +132,29 @@ impl Answer {
             body: if self.secret {
                 "<redacted>".to_owned()
             } else {
-                String::from_utf8_lossy(&self.body[..self.body.len().min(crate::MAX_RAW_BODY)])
-                    .into_owned()
+                crate::error::raw_text(&self.body)
             },
             source,
         })
     }
 }
 
-/// Percent-encodes one path value: everything but unreserved characters, so an id such as
-/// `domain c8/x?y` stays one path segment.
-pub(crate) fn encode_path_value(value: &str) -> String {
+/// One path value, percent-encoded: everything but unreserved characters, so an id such as
+/// `domain c8/x?y` stays one path segment. An empty value, `.` or `..` would change which
+/// endpoint is called (URLs fold dot segments, encoded or not), so they are refused.
+pub(crate) fn path_value(name: &str, value: &str) -> Result<String, crate::InvalidRequest> {
     const PATH_VALUE: &AsciiSet = &NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'.')
         .remove(b'_')
         .remove(b'~');
-    utf8_percent_encode(value, PATH_VALUE).to_string()
+    if matches!(value, "" | "." | "..") {
+        return Err(crate::InvalidRequest {
+            field: name.to_owned(),
+            reason: format!("cannot be `{value}` in a path"),
+        });
+    }
+    Ok(utf8_percent_encode(value, PATH_VALUE).to_string())
 }
 
 /// The error of a call that got a non-success status.

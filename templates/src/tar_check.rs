@@ -14,6 +14,7 @@ const BLOCK: usize = 512;
 pub struct TarError {
     /// Where in the stream it was found.
     pub offset: u64,
+    /// What is wrong.
     pub reason: String,
 }
 
@@ -65,6 +66,7 @@ impl TarCheck {
         self.entries
     }
 
+    /// Checks the next bytes of the stream.
     pub fn feed(&mut self, mut data: &[u8]) -> Result<(), TarError> {
         while !data.is_empty() {
             match self.state {
@@ -165,7 +167,10 @@ impl TarCheck {
         let size = size(&self.block[124..136])
             .ok_or_else(|| self.error("the entry size is not a number"))?;
         self.entries += 1;
-        let padded = size.div_ceil(BLOCK as u64) * BLOCK as u64;
+        // A size near u64::MAX (base-256 allows it) must be an error, not an overflow.
+        let padded = size
+            .checked_next_multiple_of(BLOCK as u64)
+            .ok_or_else(|| self.error("the entry size is impossibly large"))?;
         self.state = if padded == 0 {
             State::Header
         } else {
@@ -257,6 +262,21 @@ mod tests {
         let err = check(&bytes[..1536], 64).expect_err("no end blocks");
         assert!(err.reason.contains("without the end-of-archive"), "{err}");
         assert!(check(&[], 1).is_err());
+    }
+
+    #[test]
+    fn an_impossible_size_is_an_error_not_an_overflow() {
+        let mut bytes = archive(0);
+        // Base-256: a marker byte, then u64::MAX in the last eight bytes.
+        bytes[124..128].copy_from_slice(&[0x80, 0, 0, 0]);
+        for b in &mut bytes[128..136] {
+            *b = 0xff;
+        }
+        bytes[148..156].copy_from_slice(b"        ");
+        let sum: u32 = bytes[..BLOCK].iter().map(|b| u32::from(*b)).sum();
+        bytes[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        let err = check(&bytes, 512).expect_err("too large");
+        assert!(err.reason.contains("impossibly large"), "{err}");
     }
 
     #[test]

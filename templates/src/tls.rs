@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 pub struct Fingerprint([u8; 32]);
 
 impl Fingerprint {
+    /// Reads a fingerprint; `None` when it is not 32 hex bytes.
     pub fn parse(text: &str) -> Option<Self> {
         let hex: String = text
             .chars()

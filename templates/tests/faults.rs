@@ -226,13 +226,33 @@ fn cases() -> Vec<Case> {
 
     // --- answers to operations -------------------------------------------------------
     case!("malformed JSON success", async {
-        let server = answering(ResponseTemplate::new(201).set_body_string("{\"url\": ")).await;
+        let server = answering(ResponseTemplate::new(200).set_body_string("{\"status\": ")).await;
+        let err = client_of(&server.uri())
+            .cis()
+            .tasks()
+            .get(&TaskId::from("t-1"))
+            .await
+            .expect_err("decode");
+        check!(
+            matches!(&err, Error::Decode { status: 200, body, .. } if body == "{\"status\": "),
+            "{err:?}"
+        );
+        Ok(())
+    });
+    case!("an undecodable answer holding a token is withheld", async {
+        let body =
+            r#"{"url": "u", "wcp_support_bundle_token": {"token": "T0KEN-in-body", "expiry": 5}}"#;
+        let server = answering(ResponseTemplate::new(201).set_body_string(body)).await;
         let err = bundle_location(&client_of(&server.uri()))
             .await
             .expect_err("decode");
         check!(
-            matches!(&err, Error::Decode { status: 201, body, .. } if body == "{\"url\": "),
+            matches!(&err, Error::Decode { body, .. } if body == "<redacted>"),
             "{err:?}"
+        );
+        check!(
+            !format!("{err:?} {err}").contains("T0KEN-in-body"),
+            "the token leaked"
         );
         Ok(())
     });

@@ -20,7 +20,7 @@ impl<'a> Api<'a> {
         task: &crate::ids::TaskId,
     ) -> Result<(), crate::Error<CancelError>> {
         let path = format!(
-            "/cis/tasks/{}", crate ::call::encode_path_value(task.as_str())
+            "/cis/tasks/{}", crate ::call::path_value("task", task.as_str()) ?
         );
         let call = crate::call::Call::new(
                 "Cis.Tasks_cancel",
@@ -41,7 +41,7 @@ impl<'a> Api<'a> {
         task: &crate::ids::TaskId,
     ) -> Result<crate::cis::task::Info, crate::Error<GetError>> {
         let path = format!(
-            "/cis/tasks/{}", crate ::call::encode_path_value(task.as_str())
+            "/cis/tasks/{}", crate ::call::path_value("task", task.as_str()) ?
         );
         let call = crate::call::Call::new(
             "Cis.Tasks_get",

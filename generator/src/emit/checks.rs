@@ -144,13 +144,24 @@ fn nested_check(model: &Model, f: &Field) -> Option<TokenStream> {
     }
     let field = ident(&f.rust);
     let label = names::unraw(&f.rust);
+    // A boxed field (a type that contains itself) is checked through the box.
+    let value = if f.boxed {
+        quote!(&**value)
+    } else {
+        quote!(value)
+    };
     let each = match &f.ty {
+        Ty::Map { .. } => quote! {
+            for (key, item) in value.iter() {
+                crate::Check::check(item, &format!("{path}.{}[{key:?}]", #label))?;
+            }
+        },
         Ty::List(_) | Ty::Set(_) => quote! {
             for (i, item) in value.iter().enumerate() {
                 crate::Check::check(item, &format!("{path}.{}[{i}]", #label))?;
             }
         },
-        _ => quote!(crate::Check::check(value, &format!("{path}.{}", #label))?;),
+        _ => quote!(crate::Check::check(#value, &format!("{path}.{}", #label))?;),
     };
     Some(if f.required {
         quote! { { let value = &self.#field; #each } }

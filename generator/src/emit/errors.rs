@@ -27,9 +27,14 @@ pub fn error_enum(op: &Operation) -> TokenStream {
     );
     let variants = op.errors.iter().map(|case| {
         let variant = ident(&case.kind);
+        let statuses = case
+            .statuses
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join("`/`");
         let doc = format!(
-            " `{}` (`{}`): {}",
-            case.status,
+            " `{statuses}` (`{}`): {}",
             case.wire,
             one_line(&case.docs.text)
         );
@@ -64,10 +69,12 @@ pub fn error_enum(op: &Operation) -> TokenStream {
             let status = proc_macro2::Literal::u16_unsuffixed(status);
             quote!(#status => Some(crate::ErrorType::#variant),)
         });
-    let documented = op.errors.iter().map(|case| {
-        let status = proc_macro2::Literal::u16_unsuffixed(case.status);
-        let wire = &case.wire;
-        quote!((#status, #wire),)
+    let documented = op.errors.iter().flat_map(|case| {
+        case.statuses.iter().map(move |status| {
+            let status = proc_macro2::Literal::u16_unsuffixed(*status);
+            let wire = &case.wire;
+            quote!((#status, #wire),)
+        })
     });
     quote! {
         #[doc = #doc]
@@ -141,7 +148,9 @@ pub fn error_enum(op: &Operation) -> TokenStream {
 pub fn documented_kind_by_status(cases: &[ErrorCase]) -> BTreeMap<u16, &str> {
     let mut by_status: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
     for case in cases {
-        by_status.entry(case.status).or_default().push(&case.kind);
+        for status in &case.statuses {
+            by_status.entry(*status).or_default().push(&case.kind);
+        }
     }
     by_status
         .into_iter()

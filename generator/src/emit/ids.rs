@@ -30,14 +30,17 @@ fn id_item(id: &IdType) -> TokenStream {
             /// The resource type these ids identify, as the spec names it.
             pub const RESOURCE_TYPE: &'static str = #rt;
 
+            /// An id, as vCenter writes it (`domain-c8`).
             pub fn new(id: impl Into<String>) -> Self {
                 Self(id.into())
             }
 
+            /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
 
+            /// The id as an owned string.
             pub fn into_string(self) -> String {
                 self.0
             }

@@ -8,6 +8,7 @@ mod checks;
 mod docs;
 mod errors;
 mod ids;
+mod mocks;
 mod services;
 mod tests;
 mod ty;
@@ -37,6 +38,22 @@ pub enum Content {
     Text(String),
 }
 
+/// The modules of the runtime (`templates/src/`) and of the mocks, which the top-level
+/// modules of the spec must not be named like.
+const RUNTIME_MODULES: &[&str] = &[
+    "call",
+    "check",
+    "client",
+    "download",
+    "error",
+    "mock",
+    "mocking",
+    "secret",
+    "tar_check",
+    "task",
+    "tls",
+];
+
 /// The module of the id newtypes, `crate::ids`.
 const IDS_MODULE: &str = "ids";
 
@@ -58,6 +75,15 @@ pub fn emit(model: &Model, templates: &Templates) -> Result<BTreeMap<String, Con
             message: "the template is missing".to_owned(),
         })?;
     let mut top = tree.children(&[]);
+    if let Some(clash) = top
+        .iter()
+        .find(|m| RUNTIME_MODULES.contains(&names::unraw(m)))
+    {
+        return Err(Error::Emit {
+            file: format!("src/{}.rs", names::unraw(clash)),
+            message: format!("a service or schema module named `{}` clashes with the runtime's module of that name", names::unraw(clash)),
+        });
+    }
     if !model.ids.is_empty() {
         if top.iter().any(|m| m == IDS_MODULE) {
             return Err(Error::Emit {
@@ -76,6 +102,12 @@ pub fn emit(model: &Model, templates: &Templates) -> Result<BTreeMap<String, Con
         top.sort();
     }
     files.insert("src/lib.rs".to_owned(), Content::Text(fill_lib(lib, &top)?));
+    if !model.operations.is_empty() {
+        files.insert(
+            "src/mock.rs".to_owned(),
+            Content::Rust(mocks::mock_file(model)),
+        );
+    }
     if model.operations.values().any(|op| !op.errors.is_empty()) {
         let crate_name = crate_name(templates)?;
         files.insert(

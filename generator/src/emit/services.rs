@@ -15,6 +15,9 @@ use crate::model::{Docs, Operation, Param, ParamLocation, Ty, TypeKind};
 use crate::names;
 use crate::vapi::tasks::TASK_RESOURCE_TYPE;
 
+/// Names the generated methods use for their own locals and arguments.
+const RESERVED_LOCALS: &[&str] = &["path", "call", "answer", "spec", "credentials"];
+
 /// The name of the accessor struct of each module.
 pub const API: &str = "Api";
 
@@ -41,6 +44,16 @@ pub fn api_items(
             }
         }
     });
+    for op in operations {
+        let name = names::unraw(&op.method_name);
+        if name == "new" || children.iter().any(|c| names::unraw(c) == name) {
+            return Err(Error::unsupported(
+                &op.pointer.join("operationId"),
+                format!("an operation named `{name}` in this service"),
+                "the service's accessor already has a method of that name",
+            ));
+        }
+    }
     let methods = operations
         .iter()
         .map(|op| method(scope, op))
@@ -89,6 +102,20 @@ fn method(scope: &Scope, op: &Operation) -> Result<TokenStream> {
     let mut args = Vec::new();
     let mut query = Vec::new();
     for param in &op.params {
+        if param.location == ParamLocation::Header {
+            return Err(Error::unsupported(
+                &param.pointer,
+                "a header parameter",
+                "vSphere operations take their input in the path, the query and the body",
+            ));
+        }
+        if RESERVED_LOCALS.contains(&names::unraw(&param.rust)) {
+            return Err(Error::unsupported(
+                &param.pointer,
+                format!("a parameter named `{}`", param.wire),
+                "the generated method uses that name for its own work",
+            ));
+        }
         let arg = ident(&param.rust);
         let ty = param_type(scope, param)?;
         args.push(quote!(#arg: #ty));
@@ -126,7 +153,13 @@ fn method(scope: &Scope, op: &Operation) -> Result<TokenStream> {
     };
     let success = op.success.as_ref();
     let secret = success.is_some_and(|s| s.secret);
-    let secret_answer = secret.then(|| quote!(.secret_answer()));
+    // An answer that is, or holds, a secret (a session id, a support-bundle token) is
+    // withheld from decode errors.
+    let holds_secret = secret
+        || success
+            .and_then(|s| s.body.as_ref())
+            .is_some_and(|ty| holds_secret(scope, ty));
+    let secret_answer = holds_secret.then(|| quote!(.secret_answer()));
     let (output, finish) = match (success.and_then(|s| s.body.as_ref()), &op.task_result) {
         (None, _) => (quote!(()), quote!(Ok(()))),
         (Some(Ty::Id(rt)), Some(result)) if rt == TASK_RESOURCE_TYPE => {
@@ -206,7 +239,8 @@ fn path_format(op: &Operation) -> Result<(Literal, Vec<TokenStream>)> {
             .ok_or_else(|| Error::invalid(&op.pointer, format!("no path parameter `{name}`")))?;
         let arg = ident(&param.rust);
         let value = param_value(param, quote!(#arg));
-        args.push(quote!(crate::call::encode_path_value(#value)));
+        let wire = &param.wire;
+        args.push(quote!(crate::call::path_value(#wire, #value)?));
         rest = &rest[close + 1..];
     }
     format.push_str(rest);
@@ -255,7 +289,34 @@ fn param_value(param: &Param, value: TokenStream) -> TokenStream {
     }
 }
 
+/// Whether a value of this type holds a secret field, at any depth.
+fn holds_secret(scope: &Scope, ty: &Ty) -> bool {
+    fn walk(scope: &Scope, ty: &Ty, seen: &mut Vec<String>) -> bool {
+        match ty {
+            Ty::Named(name) => {
+                if seen.contains(name) {
+                    return false;
+                }
+                seen.push(name.clone());
+                match scope.model.types.get(name).map(|d| &d.kind) {
+                    Some(TypeKind::Struct(s)) => s
+                        .fields
+                        .iter()
+                        .any(|f| f.secret || walk(scope, &f.ty, seen)),
+                    Some(TypeKind::Alias(inner)) => walk(scope, inner, seen),
+                    _ => false,
+                }
+            }
+            Ty::List(inner) | Ty::Set(inner) | Ty::Nullable(inner) => walk(scope, inner, seen),
+            Ty::Map { value, .. } => walk(scope, value, seen),
+            _ => false,
+        }
+    }
+    walk(scope, ty, &mut Vec::new())
+}
+
 /// Whether a value of this type has rules to check before sending.
+/// (Bodies are named objects, as in VMware's spec; a list body is sent unchecked.)
 pub fn has_checks(scope: &Scope, ty: &Ty) -> bool {
     match ty {
         Ty::Named(name) => scope

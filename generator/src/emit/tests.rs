@@ -63,12 +63,12 @@ fn op_test(model: &Model, op: &Operation, krate: &proc_macro2::Ident) -> TokenSt
         names::unraw(&op.method_name)
     );
     let unique = documented_kind_by_status(&op.errors);
-    let cases = op.errors.iter().map(|case| {
-        let status = Literal::u16_unsuffixed(case.status);
+    let cases = op.errors.iter().flat_map(|case| case.statuses.iter().map(move |status| (case, *status))).map(|(case, status_code)| {
+        let status = Literal::u16_unsuffixed(status_code);
         let wire = &case.wire;
         let variant = ident(&case.kind);
-        let message = format!("{} at {}", case.wire, case.status);
-        let without_type = match unique.get(&case.status) {
+        let message = format!("{} at {}", case.wire, status_code);
+        let without_type = match unique.get(&status_code) {
             // The only kind documented at this status: the status alone picks it.
             Some(_) => quote! {
                 let e: E = decode(#status, None, "no type");
@@ -90,7 +90,7 @@ fn op_test(model: &Model, op: &Operation, krate: &proc_macro2::Ident) -> TokenSt
             #without_type
         }
     });
-    let count = op.errors.len();
+    let count: usize = op.errors.iter().map(|case| case.statuses.len()).sum();
     quote! {
         #[test]
         #[rustfmt::skip]

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::ty::{ident, Scope};
-use crate::model::{Enum, Field, Struct, TypeDef, TypeKind};
+use crate::model::{Docs, Enum, Field, Struct, TypeDef, TypeKind};
 use crate::names;
 
 pub fn type_item(scope: &Scope, def: &TypeDef) -> TokenStream {
@@ -13,7 +13,7 @@ pub fn type_item(scope: &Scope, def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => struct_item(scope, def, s),
         TypeKind::Enum(e) => enum_item(def, e),
         TypeKind::Alias(ty) => {
-            let docs = doc_attrs(&def.docs);
+            let docs = doc_attrs(&type_docs(def));
             let name = ident(&def.name);
             let ty = scope.ty(ty);
             quote! { #docs pub type #name = #ty; }
@@ -22,7 +22,7 @@ pub fn type_item(scope: &Scope, def: &TypeDef) -> TokenStream {
 }
 
 fn struct_item(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
-    let docs = doc_attrs(&def.docs);
+    let docs = doc_attrs(&type_docs(def));
     let name = ident(&def.name);
     let fields = s.fields.iter().map(|f| field(scope, f));
     let any_secret = s.fields.iter().any(|f| f.secret);
@@ -33,14 +33,22 @@ fn struct_item(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
     let derives = quote!(#[derive(#debug_derive #default Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
     let debug = any_secret.then(|| redacted_debug(def, s));
     let new = (!all_optional).then(|| constructor(scope, def, s));
+    let allow = def
+        .docs
+        .deprecated
+        .is_some()
+        .then(|| quote!(#[allow(deprecated)]));
     let check = super::checks::check_impl(scope.model, def, s);
+    // A deprecated struct's own impls are no use of it to warn about.
+    let impls = [new, debug, check]
+        .into_iter()
+        .flatten()
+        .map(|item| quote!(#allow #item));
     quote! {
         #docs
         #derives
         pub struct #name { #(#fields)* }
-        #new
-        #debug
-        #check
+        #(#impls)*
     }
 }
 
@@ -85,7 +93,9 @@ fn constructor(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
 }
 
 fn field(scope: &Scope, f: &Field) -> TokenStream {
-    let docs = doc_attrs(&f.docs);
+    let docs = doc_attrs(&or_fallback(&f.docs, || {
+        format!("The `{}` property.", f.wire)
+    }));
     let name = ident(&f.rust);
     let mut ty = scope.ty(&f.ty);
     if f.boxed {
@@ -132,11 +142,15 @@ fn redacted_debug(def: &TypeDef, s: &Struct) -> TokenStream {
 }
 
 fn enum_item(def: &TypeDef, e: &Enum) -> TokenStream {
-    let docs = doc_attrs(&def.docs);
+    let docs = doc_attrs(&type_docs(def));
     let name = ident(&def.name);
     let fallback = ident(&e.fallback);
+    // The enum's own impls name its deprecated values (or itself); that is no use to warn about.
+    let deprecated =
+        def.docs.deprecated.is_some() || e.variants.iter().any(|v| v.docs.deprecated.is_some());
+    let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
     let variants = e.variants.iter().map(|v| {
-        let docs = doc_attrs(&v.docs);
+        let docs = doc_attrs(&or_fallback(&v.docs, || format!("`{}`.", v.wire)));
         let rust = ident(&v.rust);
         quote!(#docs #rust,)
     });
@@ -159,6 +173,7 @@ fn enum_item(def: &TypeDef, e: &Enum) -> TokenStream {
             #fallback(String),
         }
 
+        #allow
         impl #name {
             /// The value as it is written on the wire.
             pub fn as_str(&self) -> &str {
@@ -169,6 +184,7 @@ fn enum_item(def: &TypeDef, e: &Enum) -> TokenStream {
             }
         }
 
+        #allow
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -197,4 +213,21 @@ fn enum_item(def: &TypeDef, e: &Enum) -> TokenStream {
             }
         }
     }
+}
+
+/// Every public item is documented (the crate denies `missing_docs`): where the spec says
+/// nothing, the docs say what the item is on the wire.
+fn or_fallback(docs: &Docs, fallback: impl FnOnce() -> String) -> Docs {
+    if docs.text.is_empty() {
+        Docs {
+            text: fallback(),
+            ..docs.clone()
+        }
+    } else {
+        docs.clone()
+    }
+}
+
+fn type_docs(def: &TypeDef) -> Docs {
+    or_fallback(&def.docs, || format!("The `{}` schema.", def.schema))
 }

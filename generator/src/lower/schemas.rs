@@ -84,10 +84,21 @@ pub fn type_path(name: &str, at: &Pointer) -> Result<(Vec<String>, String)> {
             format!("the schema name `{name}` has a part that cannot become a Rust name"),
         ));
     }
-    Ok((
-        segments.into_iter().map(names::module_name).collect(),
-        names::type_name(last),
-    ))
+    let rust = names::type_name(last);
+    // Generated code names these prelude types bare (`Option<String>`, `Result<..>`); a
+    // schema of the same name would shadow them in its module.
+    if [
+        "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err",
+    ]
+    .contains(&rust.as_str())
+    {
+        return Err(Error::unsupported(
+            at,
+            format!("a schema whose Rust name is `{rust}`"),
+            "it would shadow Rust's own type of that name in the generated module",
+        ));
+    }
+    Ok((segments.into_iter().map(names::module_name).collect(), rust))
 }
 
 fn type_kind(doc: &Doc, schema: &Schema, at: &Pointer) -> Result<(Docs, TypeKind)> {

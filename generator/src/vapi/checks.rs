@@ -56,7 +56,7 @@ pub fn apply(model: &mut Model) -> Result<()> {
         };
         for field in &s.fields {
             if let Some(pattern) = &field.constraints.pattern {
-                regex::Regex::new(pattern).map_err(|e| {
+                regex_lite::Regex::new(pattern).map_err(|e| {
                     Error::invalid(
                         &field.pointer.join("pattern"),
                         format!("the pattern does not compile: {e}"),
@@ -89,6 +89,12 @@ fn union(
         .and_then(Value::as_str)
         .ok_or_else(|| Error::invalid(at, "needs `discriminator: <enum field>`"))?;
     let field = find_field(s, discriminator, &at.join("discriminator"))?;
+    if !field.required {
+        return Err(Error::invalid(
+            &at.join("discriminator"),
+            format!("`{discriminator}` is optional; a union needs a required discriminator"),
+        ));
+    }
     let values = match &field.ty {
         Ty::Named(name) => enums.get(name),
         _ => None,
@@ -225,6 +231,7 @@ pub fn named_in(ty: &Ty) -> Option<&str> {
     match ty {
         Ty::Named(name) => Some(name),
         Ty::List(item) | Ty::Set(item) | Ty::Nullable(item) => named_in(item),
+        Ty::Map { value, .. } => named_in(value),
         _ => None,
     }
 }

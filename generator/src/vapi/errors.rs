@@ -55,9 +55,9 @@ pub fn apply(model: &mut Model) -> Result<()> {
                 &response.pointer,
             )? {
                 match cases.iter_mut().find(|c| c.kind == case.kind) {
-                    // One kind documented at two statuses stays one variant; the first status
-                    // is the one that decides when a body has no `error_type`.
+                    // One kind documented at two statuses stays one variant, with both.
                     Some(existing) => {
+                        existing.statuses.extend(case.statuses);
                         existing.docs.text =
                             format!("{}\n\n{}", existing.docs.text, case.docs.text);
                     }
@@ -167,7 +167,7 @@ fn case(kind: &Kind, status: u16, text: &str, at: &Pointer) -> ErrorCase {
     ErrorCase {
         kind: names::unraw(&kind.name).to_owned(),
         wire: kind.wire.clone(),
-        status,
+        statuses: vec![status],
         docs: Docs::new(Some(text)),
         pointer: at.clone(),
     }
@@ -185,7 +185,7 @@ mod tests {
         let op = &model.operations["A.B_run"];
         op.errors
             .iter()
-            .map(|c| (c.status, c.kind.clone(), c.docs.text.clone()))
+            .map(|c| (c.statuses[0], c.kind.clone(), c.docs.text.clone()))
             .collect()
     }
 

@@ -123,6 +123,15 @@ impl Registry {
     fn id(&mut self, rt: &str, at: &Pointer) -> Result<Ty> {
         if !self.ids.contains_key(rt) {
             let name = id_name(rt);
+            // The phrase allows digits after the first letter (`a.9`), and the segment that
+            // names the type can start with one: `9Id` is no Rust name, and the emitter's
+            // `format_ident!` panicked on it (found by tests/robustness.rs).
+            if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                return Err(Error::invalid(
+                    at,
+                    format!("the resource type `{rt}` gives the id type name `{name}`, which is not a Rust name"),
+                ));
+            }
             if let Some(other) = self.ids.values().find(|id| id.name == name) {
                 return Err(Error::NameCollision {
                     pointer: at.clone(),
@@ -293,6 +302,20 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "#/x: an identifier phrase on a value that is not a string (it is I64)"
+        );
+    }
+
+    #[test]
+    fn resource_type_ending_in_a_number_is_an_error() {
+        let err = apply(
+            "The parameter must be an identifier for the resource type: `a.9`.",
+            Ty::String,
+        )
+        .err()
+        .expect("fails");
+        assert_eq!(
+            err.to_string(),
+            "#/x: the resource type `a.9` gives the id type name `9Id`, which is not a Rust name"
         );
     }
 

@@ -41,14 +41,15 @@ impl<'a> Api<'a> {
     ) -> Result<Location, crate::Error<CreateError>> {
         let path = format!(
             "/vcenter/namespace-management/clusters/{}/support-bundle", crate
-            ::call::encode_path_value(cluster.as_str())
+            ::call::path_value("cluster", cluster.as_str()) ?
         );
         let call = crate::call::Call::new(
-            "Vcenter.NamespaceManagement.SupportBundle_create",
-            ::reqwest::Method::POST,
-            "/vcenter/namespace-management/clusters/{cluster}/support-bundle",
-            path,
-        );
+                "Vcenter.NamespaceManagement.SupportBundle_create",
+                ::reqwest::Method::POST,
+                "/vcenter/namespace-management/clusters/{cluster}/support-bundle",
+                path,
+            )
+            .secret_answer();
         let answer = self.client.send::<CreateError>(call).await?;
         answer.json()
     }

@@ -31,7 +31,7 @@ impl<'a> Api<'a> {
     ) -> Result<(), crate::Error<ActivateWithTemplateError>> {
         let path = format!(
             "/vcenter/namespaces/namespace-self-service/{}", crate
-            ::call::encode_path_value(cluster.as_str())
+            ::call::path_value("cluster", cluster.as_str()) ?
         );
         let call = crate::call::Call::new(
                 "Vcenter.Namespaces.NamespaceSelfService_activateWithTemplate",

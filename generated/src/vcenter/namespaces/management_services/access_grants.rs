@@ -32,7 +32,7 @@ impl<'a> Api<'a> {
         crate::Check::check(spec, "spec")?;
         let path = format!(
             "/vcenter/namespaces/{}/management-services/access-grants", crate
-            ::call::encode_path_value(namespace.as_str())
+            ::call::path_value("namespace", namespace.as_str()) ?
         );
         let call = crate::call::Call::new(
                 "Vcenter.Namespaces.ManagementServices.AccessGrants_create",

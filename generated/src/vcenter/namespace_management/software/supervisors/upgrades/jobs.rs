@@ -32,7 +32,7 @@ impl<'a> Api<'a> {
     ) -> Result<crate::ids::TaskId, crate::Error<CreateError>> {
         let path = format!(
             "/vcenter/namespace-management/software/supervisors/upgrades/jobs/{}", crate
-            ::call::encode_path_value(supervisor.as_str())
+            ::call::path_value("supervisor", supervisor.as_str()) ?
         );
         let call = crate::call::Call::new(
                 "Vcenter.NamespaceManagement.Software.Supervisors.Upgrades.Jobs_create",

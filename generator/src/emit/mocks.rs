@@ -1,0 +1,136 @@
+//! `src/mock.rs` (feature `mock`): a `MockVsphere` trait on `wiremock::MockServer` with one
+//! method per operation, `mock_<service>_<operation>`, so users' tests mount answers
+//! without knowing paths or wire shapes. The mounting itself is the runtime's
+//! (`templates/src/mocking.rs`).
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::errors::error_enum_name;
+use super::ty::{ident, Scope};
+use crate::model::{Model, Operation, Ty};
+use crate::names;
+
+pub fn mock_file(model: &Model) -> TokenStream {
+    let scope = Scope { model, module: &[] };
+    let names = mock_names(model);
+    let mut signatures = Vec::new();
+    let mut bodies = Vec::new();
+    for op in model.operations.values() {
+        let name = format_ident!("{}", names[&op.operation_id]);
+        let answer = answer_type(&scope, op);
+        let doc = format!(
+            " Mocks `{} {}` (`{}`).",
+            op.http_method, op.path_key, op.operation_id
+        );
+        signatures.push(quote! {
+            #[doc = #doc]
+            fn #name(&self) -> OperationMock<'_, #answer>;
+        });
+        let method = &op.http_method;
+        let path = path_regex(&op.path);
+        let query = op.fixed_query.iter().map(|(k, v)| quote!((#k, #v)));
+        let success = op.success.as_ref().map_or(200, |s| s.status);
+        let module = model
+            .services
+            .get(&op.service)
+            .map(|s| s.module.clone())
+            .unwrap_or_default();
+        let documented = if op.errors.is_empty() {
+            quote!(&[])
+        } else {
+            let module = module.iter().map(|m| ident(m));
+            let error = format_ident!("{}", error_enum_name(op));
+            quote!(crate #(::#module)* :: #error::DOCUMENTED)
+        };
+        bodies.push(quote! {
+            fn #name(&self) -> OperationMock<'_, #answer> {
+                OperationMock::new(self, MockSpec {
+                    method: #method,
+                    path: #path,
+                    fixed_query: &[#(#query),*],
+                    success: #success,
+                    documented: #documented,
+                })
+            }
+        });
+    }
+    quote! {
+        #![doc = " Typed mocks of every operation, on `wiremock` (feature `mock`)."]
+
+        pub use crate::mocking::{MockSpec, OperationMock};
+
+        /// One method per operation: `server.mock_<service>_<operation>()`, then `.returns(..)`
+        /// or `.fails_with(ErrorType::..)`.
+        pub trait MockVsphere {
+            #(#signatures)*
+        }
+
+        impl MockVsphere for ::wiremock::MockServer {
+            #(#bodies)*
+        }
+    }
+}
+
+/// `mock_<last service segment>_<method>`, or the whole service path where two services
+/// end alike.
+fn mock_names(model: &Model) -> BTreeMap<String, String> {
+    let short = |op: &Operation| {
+        let last = op.service.rsplit('.').next().unwrap_or_default();
+        format!(
+            "mock_{}_{}",
+            names::unraw(&names::module_name(last)),
+            names::unraw(&op.method_name)
+        )
+    };
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for op in model.operations.values() {
+        *counts.entry(short(op)).or_default() += 1;
+    }
+    model
+        .operations
+        .values()
+        .map(|op| {
+            let name = short(op);
+            let name = if counts[&name] > 1 {
+                let path: Vec<String> = op
+                    .service
+                    .split('.')
+                    .map(|s| names::unraw(&names::module_name(s)).to_owned())
+                    .collect();
+                format!("mock_{}_{}", path.join("_"), names::unraw(&op.method_name))
+            } else {
+                name
+            };
+            (op.operation_id.clone(), name)
+        })
+        .collect()
+}
+
+/// What the operation answers on success, as the mock takes it.
+fn answer_type(scope: &Scope, op: &Operation) -> TokenStream {
+    match op.success.as_ref().and_then(|s| s.body.as_ref()) {
+        None => quote!(()),
+        // A secret answer (the session id) is given as plain text to the mock.
+        Some(Ty::String) => quote!(String),
+        Some(ty) => scope.ty(ty),
+    }
+}
+
+/// `/a/{id}/b` -> `^/api/a/[^/]+/b$`.
+fn path_regex(path: &str) -> String {
+    let mut out = String::from("^/api");
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&regex::escape(&rest[..open]));
+        out.push_str("[^/]+");
+        rest = rest[open..]
+            .find('}')
+            .map_or("", |close| &rest[open + close + 1..]);
+    }
+    out.push_str(&regex::escape(rest));
+    out.push('$');
+    out
+}

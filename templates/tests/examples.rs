@@ -1,0 +1,251 @@
+//! The examples, run as a user runs them, against a local server that speaks vCenter's
+//! wire format (through the crate's own typed mocks).
+//!
+//! `cargo test` builds the examples before the tests; they are found beside this test's
+//! own binary, in `target/<profile>/examples/`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use vsphere_api::ids::TaskId;
+use vsphere_api::mock::MockVsphere;
+use vsphere_api::vcenter::namespace_management::support_bundle::{Location, Token};
+use vsphere_api::ErrorType;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>");
+    let path = profile_dir.join("examples").join(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run `cargo test`, which builds the examples",
+        path.display()
+    );
+    path
+}
+
+/// Runs an example against `server` with the connection in the environment.
+fn run(name: &str, server: &MockServer, args: &[&str]) -> Output {
+    Command::new(example(name))
+        .args(args)
+        .env("VSPHERE_URL", server.uri())
+        .env("VSPHERE_USER", "administrator@vsphere.local")
+        .env("VSPHERE_PASSWORD", "VMware1!")
+        .output()
+        .expect("runs")
+}
+
+fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+async fn vcenter() -> MockServer {
+    let server = MockServer::start().await;
+    server
+        .mock_session_create()
+        .returns("sid-example".into())
+        .await;
+    server.mock_session_delete().returns(()).await;
+    server
+}
+
+fn tar() -> Vec<u8> {
+    let mut header = [0u8; 512];
+    header[..7].copy_from_slice(b"etcd.lg");
+    header[124..136].copy_from_slice(b"00000000005\0");
+    header[148..156].copy_from_slice(b"        ");
+    let sum: u32 = header.iter().map(|b| u32::from(*b)).sum();
+    header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    let mut out = header.to_vec();
+    out.extend(b"hello");
+    out.resize(1024, 0);
+    out.extend([0u8; 1024]);
+    out
+}
+
+#[tokio::test]
+async fn support_bundle_saves_under_the_server_name() {
+    let server = vcenter().await;
+    let location = Location::new(
+        format!("{}/wcp/support-bundle", server.uri()),
+        Token::new("tok".into(), "soon".into()),
+    );
+    server.mock_support_bundle_create().returns(location).await;
+    Mock::given(method("POST"))
+        .and(path("/wcp/support-bundle"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header(
+                    "content-disposition",
+                    "attachment; filename=wcp-support-bundle-domain-c8.tar",
+                )
+                .set_body_bytes(tar()),
+        )
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("dir");
+    let dir_arg = dir.path().to_string_lossy().into_owned();
+    let output = run(
+        "support_bundle",
+        &server,
+        &["--cluster", "domain-c8", "--dir", &dir_arg],
+    );
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("wcp-support-bundle-domain-c8.tar: 2048 bytes, 1 files"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("wcp-support-bundle-domain-c8.tar")).expect("saved"),
+        tar()
+    );
+}
+
+#[tokio::test]
+async fn depot_from_host_waits_and_summarizes() {
+    let server = vcenter().await;
+    server
+        .mock_offline_create_from_host()
+        .returns(TaskId::from("obj-103"))
+        .await;
+    let info = serde_json::json!({
+        "description": {"id": "t", "default_message": "Extracting", "args": []},
+        "service": "com.vmware.esx.settings.depots.offline", "operation": "create_from_host$task",
+        "status": "SUCCEEDED", "cancelable": false,
+        "progress": {"total": 10, "completed": 10, "message": {"id": "t", "default_message": "Done", "args": []}},
+        "result": {
+            "notifications": {"warnings": [{"id": "w", "time": "2026-11-22T22:00:00Z", "message": {"id": "w", "default_message": "w", "args": []}}]},
+            "software_spec": {"base_image": {"version": "9.0.0-0.0.24755229"}, "components": {"bnxtnet": "230.0"}},
+            "result": {"depot": "depot-7"}
+        }
+    });
+    server
+        .mock_tasks_get()
+        .returns(serde_json::from_value(info).expect("task info"))
+        .await;
+    let output = run("depot_from_host", &server, &["--host-id", "host-21"]);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("depot depot-7"), "{stdout}");
+    assert!(stdout.contains("base image 9.0.0-0.0.24755229"), "{stdout}");
+    assert!(stdout.contains("1 components, 0 solutions"), "{stdout}");
+    assert!(stdout.contains("0 info, 1 warnings, 0 errors"), "{stdout}");
+}
+
+#[tokio::test]
+async fn upgrade_supervisor_prints_the_task() {
+    let server = vcenter().await;
+    server
+        .mock_jobs_create()
+        .returns(TaskId::from("task-77"))
+        .await;
+    let output = run(
+        "upgrade_supervisor",
+        &server,
+        &["--supervisor", "supervisor-1", "--version", "v1.30.1"],
+    );
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(stdout.trim(), "upgrade started: task task-77");
+}
+
+#[tokio::test]
+async fn activate_self_service_prints_the_typed_error_readably() {
+    let server = vcenter().await;
+    server
+        .mock_namespace_self_service_activate_with_template()
+        .fails_with_message(
+            ErrorType::AlreadyExists,
+            "Namespace Self Service is already activated on domain-c8.",
+        )
+        .await;
+    let args = [
+        "--cluster",
+        "domain-c8",
+        "--template",
+        "dev",
+        "--subject",
+        "devs",
+        "--group",
+        "--storage-policy",
+        "p-1",
+    ];
+    let output = run("activate_self_service", &server, &args);
+    let (stdout, stderr) = text(&output);
+    assert!(!output.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "error: Namespace Self Service is already activated on domain-c8. (ALREADY_EXISTS, HTTP 400)"
+    );
+}
+
+#[tokio::test]
+async fn grant_access_succeeds_then_reports_a_refusal() {
+    let server = vcenter().await;
+    server.mock_access_grants_create().returns(()).await;
+    let args = [
+        "--namespace",
+        "team-a",
+        "--name",
+        "argocd-vms",
+        "--service",
+        "argocd",
+        "--workloads",
+        "vm",
+    ];
+    let output = run("grant_access", &server, &args);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert_eq!(
+        stdout.trim(),
+        "granted argocd-vms access to argocd in team-a"
+    );
+
+    let output = run(
+        "grant_access",
+        &server,
+        &[
+            "--namespace",
+            "team-a",
+            "--name",
+            "Bad_Name",
+            "--service",
+            "argocd",
+        ],
+    );
+    let (_, stderr) = text(&output);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("`spec.access_grant` must match"),
+        "{stderr}"
+    );
+
+    let refused = vcenter().await;
+    refused
+        .mock_access_grants_create()
+        .fails_with(ErrorType::Unauthorized)
+        .await;
+    let output = run(
+        "grant_access",
+        &refused,
+        &[
+            "--namespace",
+            "team-a",
+            "--name",
+            "g",
+            "--service",
+            "argocd",
+        ],
+    );
+    let (_, stderr) = text(&output);
+    assert!(stderr.contains("(UNAUTHORIZED, HTTP 403)"), "{stderr}");
+}

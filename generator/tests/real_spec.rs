@@ -33,3 +33,26 @@ fn lowered_model() {
 fn generating_twice_gives_identical_files() {
     assert_eq!(generated().files, generated().files);
 }
+
+/// A file the generator stops emitting must not leave its snapshot behind, unreviewed.
+#[test]
+fn no_snapshot_outlives_its_file() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let mut expected: Vec<String> = generated()
+        .files
+        .keys()
+        .map(|path| format!("real_spec__{}.snap", path.replace(['/', '.'], "_")))
+        .collect();
+    expected.push("real_spec__model.snap".to_owned());
+    expected.sort();
+    let mut found: Vec<String> = std::fs::read_dir(&dir)
+        .expect("snapshots")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|name| name.starts_with("real_spec__") && name.ends_with(".snap"))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found, expected,
+        "remove the snapshots of files that are no longer generated"
+    );
+}

@@ -43,7 +43,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let client = match args.connection.connect().await {
         Ok(client) => client,
-        Err(e) => return fail(&e),
+        Err(e) => return common::fail(&e),
     };
     let kind = if args.group {
         SubjectType::Group
@@ -75,11 +75,6 @@ async fn main() -> ExitCode {
             println!("namespace self-service is active on {cluster}");
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&common::describe(&e)),
+        Err(e) => common::fail(&common::describe(&e)),
     }
-}
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::FAILURE
 }

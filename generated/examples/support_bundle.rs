@@ -36,7 +36,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let client = match args.connection.connect().await {
         Ok(client) => client,
-        Err(e) => return fail(&e),
+        Err(e) => return common::fail(&e),
     };
     let cluster = ClusterComputeResourceId::from(args.cluster.as_str());
     let location = match client
@@ -47,7 +47,7 @@ async fn main() -> ExitCode {
         .await
     {
         Ok(location) => location,
-        Err(e) => return fail(&common::describe(&e)),
+        Err(e) => return common::fail(&common::describe(&e)),
     };
     let bar = ProgressBar::new_spinner();
     bar.set_style(
@@ -83,11 +83,6 @@ async fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&e.to_string()),
+        Err(e) => common::fail(&e.to_string()),
     }
-}
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::FAILURE
 }

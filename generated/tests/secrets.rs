@@ -14,6 +14,8 @@ use vsphere_api::{Client, Credentials, Secret, TokenForm};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod support;
+
 const PASSWORD: &str = "Pa55-w0rd-never-logged";
 const SESSION: &str = "sess-7f3a-never-logged";
 const TOKEN: &str = "tok-91b2-never-logged";
@@ -64,15 +66,7 @@ fn host_spec() -> ConnectionSpec {
 }
 
 fn tar_bytes() -> Vec<u8> {
-    let mut header = [0u8; 512];
-    header[..5].copy_from_slice(b"a.log");
-    header[124..136].copy_from_slice(b"00000000000\0");
-    header[148..156].copy_from_slice(b"        ");
-    let sum: u32 = header.iter().map(|b| u32::from(*b)).sum();
-    header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
-    let mut out = header.to_vec();
-    out.extend([0u8; 1024]);
-    out
+    support::tar(&[("a.log", 0)])
 }
 
 #[tokio::test]

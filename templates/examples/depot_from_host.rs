@@ -59,11 +59,11 @@ async fn main() -> ExitCode {
             spec.host_credential = Some(credentials);
             spec
         }
-        (None, None) => return fail("give --host-id, or --host-name with --host-user"),
+        (None, None) => return common::fail("give --host-id, or --host-name with --host-user"),
     };
     let client = match args.connection.connect().await {
         Ok(client) => client,
-        Err(e) => return fail(&e),
+        Err(e) => return common::fail(&e),
     };
     let task = match client
         .esx()
@@ -74,7 +74,7 @@ async fn main() -> ExitCode {
         .await
     {
         Ok(task) => task,
-        Err(e) => return fail(&common::describe(&e)),
+        Err(e) => return common::fail(&common::describe(&e)),
     };
     let bar = ProgressBar::new(100);
     bar.set_style(
@@ -102,7 +102,7 @@ async fn main() -> ExitCode {
             print!("{}", summary(&info));
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&e.to_string()),
+        Err(e) => common::fail(&e.to_string()),
     }
 }
 
@@ -130,9 +130,4 @@ fn summary(info: &DepotExtractInfo) -> String {
         count(&notes.errors)
     ));
     out
-}
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::FAILURE
 }

@@ -45,7 +45,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let client = match args.connection.connect().await {
         Ok(client) => client,
-        Err(e) => return fail(&e),
+        Err(e) => return common::fail(&e),
     };
     let workloads = match args.workloads {
         Workloads::Vm => WorkloadType::VirtualMachine,
@@ -76,11 +76,6 @@ async fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&common::describe(&e)),
+        Err(e) => common::fail(&common::describe(&e)),
     }
-}
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::FAILURE
 }

@@ -29,7 +29,7 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let client = match args.connection.connect().await {
         Ok(client) => client,
-        Err(e) => return fail(&e),
+        Err(e) => return common::fail(&e),
     };
     let mut spec = CreateSpec::new(args.version.as_str().into());
     spec.ignore_precheck_warnings = args.ignore_precheck_warnings.then_some(true);
@@ -48,11 +48,6 @@ async fn main() -> ExitCode {
             println!("upgrade started: task {task}");
             ExitCode::SUCCESS
         }
-        Err(e) => fail(&common::describe(&e)),
+        Err(e) => common::fail(&common::describe(&e)),
     }
-}
-
-fn fail(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::FAILURE
 }

@@ -14,6 +14,8 @@ use vsphere_api::ErrorType;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod support;
+
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test binary");
     let profile_dir = exe
@@ -58,17 +60,7 @@ async fn vcenter() -> MockServer {
 }
 
 fn tar() -> Vec<u8> {
-    let mut header = [0u8; 512];
-    header[..7].copy_from_slice(b"etcd.lg");
-    header[124..136].copy_from_slice(b"00000000005\0");
-    header[148..156].copy_from_slice(b"        ");
-    let sum: u32 = header.iter().map(|b| u32::from(*b)).sum();
-    header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
-    let mut out = header.to_vec();
-    out.extend(b"hello");
-    out.resize(1024, 0);
-    out.extend([0u8; 1024]);
-    out
+    support::tar(&[("etcd.log", 5)])
 }
 
 #[tokio::test]

@@ -24,6 +24,8 @@ use vsphere_api::{
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod support;
+
 type Outcome = Result<(), String>;
 type Case = (&'static str, Pin<Box<dyn Future<Output = Outcome> + Send>>);
 
@@ -165,19 +167,7 @@ fn fast_wait(deadline_ms: u64) -> WaitOptions {
 }
 
 fn tar_with(len: usize) -> Vec<u8> {
-    let mut header = [0u8; 512];
-    header[..5].copy_from_slice(b"a.log");
-    header[100..108].copy_from_slice(b"0000644\0");
-    header[124..136].copy_from_slice(format!("{len:011o}\0").as_bytes());
-    header[156] = b'0';
-    header[148..156].copy_from_slice(b"        ");
-    let sum: u32 = header.iter().map(|b| u32::from(*b)).sum();
-    header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
-    let mut out = header.to_vec();
-    out.extend(std::iter::repeat(b'z').take(len));
-    out.resize(out.len().div_ceil(512) * 512, 0);
-    out.extend([0u8; 1024]);
-    out
+    support::tar(&[("a.log", len)])
 }
 
 fn location_at(addr: SocketAddr, token: &str) -> Location {

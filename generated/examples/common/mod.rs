@@ -3,6 +3,7 @@
 //! how to print an error a person can act on.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use vsphere_api::{Client, OperationError};
 
@@ -59,4 +60,10 @@ pub fn describe<E: OperationError + 'static>(error: &vsphere_api::Error<E>) -> S
         }
         other => other.to_string(),
     }
+}
+
+/// Prints the error and ends the example with a failure.
+pub fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
 }

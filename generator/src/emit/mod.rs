@@ -22,6 +22,7 @@ use quote::quote;
 use crate::error::{Error, Result};
 use crate::model::{Docs, Model, Operation, TypeDef};
 use crate::names;
+use crate::pointer::Pointer;
 use ty::{ident, Scope};
 
 /// The hand-written files the crate is made of, by path relative to `templates/`.
@@ -79,19 +80,22 @@ pub fn emit(model: &Model, templates: &Templates) -> Result<BTreeMap<String, Con
         .iter()
         .find(|m| RUNTIME_MODULES.contains(&names::unraw(m)))
     {
-        return Err(Error::Emit {
-            file: format!("src/{}.rs", names::unraw(clash)),
-            message: format!("a service or schema module named `{}` clashes with the runtime's module of that name", names::unraw(clash)),
-        });
+        // A spec problem, so it names the place in the spec (an `Emit` error has no pointer).
+        return Err(Error::invalid(
+            &top_module_pointer(model, clash),
+            format!("a service or schema module named `{}` clashes with the runtime's module of that name", names::unraw(clash)),
+        ));
     }
     if !model.ids.is_empty() {
         if top.iter().any(|m| m == IDS_MODULE) {
-            return Err(Error::Emit {
-                file: format!("src/{IDS_MODULE}.rs"),
-                message: format!(
+            // A spec problem, so it names the place in the spec (an `Emit` error, which has
+            // no pointer, broke that promise; found by tests/robustness.rs).
+            return Err(Error::invalid(
+                &top_module_pointer(model, IDS_MODULE),
+                format!(
                     "a service or schema module named `{IDS_MODULE}` clashes with the id types' module"
                 ),
-            });
+            ));
         }
         let ids: Vec<_> = model.ids.values().collect();
         files.insert(
@@ -139,6 +143,25 @@ pub fn emit(model: &Model, templates: &Templates) -> Result<BTreeMap<String, Con
         );
     }
     Ok(files)
+}
+
+/// The place in the spec that makes the top-level module `module`: the first schema in it,
+/// else the tag of the first operation of a service in it.
+fn top_module_pointer(model: &Model, module: &str) -> Pointer {
+    let under = |path: &[String]| path.first().is_some_and(|m| m == module);
+    if let Some(def) = model.types.values().find(|def| under(&def.module)) {
+        return def.pointer.clone();
+    }
+    model
+        .operations
+        .values()
+        .find(|op| {
+            model
+                .services
+                .get(&op.service)
+                .is_some_and(|s| under(&s.module))
+        })
+        .map_or_else(Pointer::root, |op| op.pointer.join("tags").join(0))
 }
 
 /// The package name of the generated crate, from `templates/Cargo.toml`.

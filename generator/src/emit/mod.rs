@@ -213,6 +213,9 @@ struct Node<'a> {
 /// Every module the crate has: each prefix of a type's or a service's module path.
 struct ModuleTree<'a> {
     nodes: BTreeMap<Vec<String>, Node<'a>>,
+    /// Each module's children, found once: scanning every node per module made emitting
+    /// quadratic in the number of modules.
+    children: BTreeMap<Vec<String>, BTreeSet<String>>,
 }
 
 impl<'a> ModuleTree<'a> {
@@ -253,7 +256,16 @@ impl<'a> ModuleTree<'a> {
                 }
             }
         }
-        ModuleTree { nodes }
+        let mut children: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+        for path in nodes.keys() {
+            if let Some((last, parent)) = path.split_last() {
+                children
+                    .entry(parent.to_vec())
+                    .or_default()
+                    .insert(last.clone());
+            }
+        }
+        ModuleTree { nodes, children }
     }
 
     /// The children of `module` that are services or hold one.
@@ -269,13 +281,10 @@ impl<'a> ModuleTree<'a> {
     }
 
     fn children(&self, module: &[String]) -> Vec<String> {
-        let children: BTreeSet<&String> = self
-            .nodes
-            .keys()
-            .filter(|k| k.len() == module.len() + 1 && k.starts_with(module))
-            .filter_map(|k| k.last())
-            .collect();
-        children.into_iter().cloned().collect()
+        self.children
+            .get(module)
+            .map(|c| c.iter().cloned().collect())
+            .unwrap_or_default()
     }
 }
 

@@ -6,7 +6,7 @@
 //!   fixed query pairs that every call sends and the caller never sees;
 //! - `vmw-task=true` with `$Task` -> a task operation (one without the other is an error).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
 use crate::model::{Model, Operation};
@@ -105,7 +105,7 @@ fn name_from_operation_id(op: &mut Operation) -> Result<()> {
 /// `$Task` leaves the method name, unless the service also has the plain operation: then
 /// the task variant is `<name>_task`. Any other clash is an error.
 fn disambiguate_task_variants(model: &mut Model) -> Result<()> {
-    let plain: Vec<(String, String)> = model
+    let plain: BTreeSet<(String, String)> = model
         .operations
         .values()
         .filter(|op| !op.task)

@@ -33,7 +33,7 @@ pub fn load_str(text: &str) -> Result<OpenAPI> {
             message: e.to_string(),
         }
     })?;
-    let json = to_json(yaml, &Pointer::root())?;
+    let json = to_json(yaml, &Pointer::root(), 0)?;
     check_version(&json)?;
     let original = json.clone();
     // openapiv3 carries an `expect` in its `ReferenceOr` decoding; a malformed document
@@ -70,9 +70,22 @@ fn check_version(json: &Value) -> Result<()> {
     }
 }
 
+/// How deep the document may nest. VMware's documents nest about a dozen levels (ours 9).
+/// A far deeper one (arrays of arrays 80 deep) overflowed the stack in a debug build, in the
+/// OpenAPI decoder and in syn and prettyplease, an abort no error can report (found by
+/// tests/robustness.rs); it is refused here instead, where the place is known.
+const MAX_DEPTH: usize = 32;
+
 /// YAML allows any scalar as a map key (`200:` is an integer); JSON and OpenAPI want strings.
-fn to_json(yaml: serde_yaml::Value, at: &Pointer) -> Result<Value> {
+fn to_json(yaml: serde_yaml::Value, at: &Pointer, depth: usize) -> Result<Value> {
     use serde_yaml::Value as Y;
+    if depth > MAX_DEPTH && matches!(yaml, Y::Sequence(_) | Y::Mapping(_)) {
+        return Err(Error::unsupported(
+            at,
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+            "VMware's documents nest about a dozen; name the inner schemas under #/components/schemas",
+        ));
+    }
     Ok(match yaml {
         Y::Null => Value::Null,
         Y::Bool(b) => Value::Bool(b),
@@ -93,7 +106,7 @@ fn to_json(yaml: serde_yaml::Value, at: &Pointer) -> Result<Value> {
             items
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| to_json(v, &at.join(i)))
+                .map(|(i, v)| to_json(v, &at.join(i), depth + 1))
                 .collect::<Result<_>>()?,
         ),
         Y::Mapping(map) => {
@@ -110,12 +123,12 @@ fn to_json(yaml: serde_yaml::Value, at: &Pointer) -> Result<Value> {
                         ))
                     }
                 };
-                let value = to_json(v, &at.join(&key))?;
+                let value = to_json(v, &at.join(&key), depth + 1)?;
                 out.insert(key, value);
             }
             Value::Object(out)
         }
-        Y::Tagged(tagged) => to_json(tagged.value, at)?,
+        Y::Tagged(tagged) => to_json(tagged.value, at, depth)?,
     })
 }
 
@@ -299,6 +312,17 @@ mod tests {
         assert!(
             err.to_string().starts_with("#/paths/~1a/get/parameters: "),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_with_its_place() {
+        let deep = (0..40).fold("x".to_owned(), |inner, _| format!("[{inner}]"));
+        let err = load_str(&format!("openapi: 3.0.3\nx: {deep}\n")).expect_err("too deep");
+        let at = format!("#/x{}", "/0".repeat(MAX_DEPTH));
+        assert_eq!(
+            err.to_string(),
+            format!("{at}: nesting deeper than {MAX_DEPTH} levels is not supported: VMware's documents nest about a dozen; name the inner schemas under #/components/schemas")
         );
     }
 

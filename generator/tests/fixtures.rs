@@ -121,3 +121,17 @@ fn unsupported_construct_says_what_and_why() {
          supported: VMware's spec does not use them; model the value as a named object"
     );
 }
+
+#[test]
+fn schema_name_without_a_service_path_is_refused() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Top:\n      type: object\n      properties:\n        a: {type: string}\n";
+    let message = match vapigen::generate_from_str(spec, &templates()) {
+        Ok(_) => panic!("refused"),
+        Err(e) => e.to_string(),
+    };
+    assert_eq!(
+        message,
+        "#/components/schemas/Top: the schema name `Top` without a service path is not supported: name it as VMware \
+         does, `<Service path>.<Name>` (`Vcenter.Namespaces.Instances.StorageSpec`)"
+    );
+}

@@ -84,6 +84,14 @@ pub fn type_path(name: &str, at: &Pointer) -> Result<(Vec<String>, String)> {
             format!("the schema name `{name}` has a part that cannot become a Rust name"),
         ));
     }
+    if segments.is_empty() {
+        // The crate root is hand-written (the runtime); a type there would not be emitted.
+        return Err(Error::unsupported(
+            at,
+            format!("the schema name `{name}` without a service path"),
+            "name it as VMware does, `<Service path>.<Name>` (`Vcenter.Namespaces.Instances.StorageSpec`)",
+        ));
+    }
     let rust = names::type_name(last);
     // Generated code names these prelude types bare (`Option<String>`, `Result<..>`); a
     // schema of the same name would shadow them in its module.

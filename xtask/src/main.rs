@@ -1,9 +1,12 @@
 //! `cargo xtask codegen [--check]`: the maintainer's entry point to the generator.
+//! `cargo xtask bench [--quick]`: the benchmarks of the generator and the generated client.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod bench;
 
 #[derive(Parser)]
 #[command(about = "Tasks of the vapigen workspace")]
@@ -23,11 +26,46 @@ enum Task {
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
     },
+    /// Measure the generator and the generated client; writes target/bench/summary.json
+    /// (see BENCHMARKS.md).
+    Bench {
+        /// Fewer repetitions and smaller bundles (64 and 256 MiB): under 3 minutes.
+        #[arg(long)]
+        quick: bool,
+    },
+    /// One support-bundle download with the generated client; `bench` runs it as a child
+    /// process to measure its peak memory.
+    #[command(hide = true)]
+    BenchDownloadChild {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        token: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Runs a program and prints its wall time and peak RSS; `bench` measures curl with it.
+    #[command(hide = true)]
+    BenchRssChild {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        command: Vec<String>,
+    },
+    /// Prints the synthetic spec of about this many operations that `bench` times (to
+    /// profile the generator on it: put it in a copy of the workspace and run codegen --root).
+    #[command(hide = true)]
+    BenchSpec {
+        #[arg(long)]
+        operations: usize,
+    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().task {
         Task::Codegen { check, root } => codegen(&root.unwrap_or_else(workspace_root), check),
+        Task::Bench { quick } => bench::bench(&workspace_root(), quick),
+        Task::BenchDownloadChild { url, token, out } => bench::download_child(&url, &token, &out),
+        Task::BenchRssChild { command } => bench::rss_child(&command),
+        Task::BenchSpec { operations } => bench::print_spec(&workspace_root(), operations),
     }
 }
 

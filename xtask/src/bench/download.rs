@@ -243,20 +243,20 @@ pub(super) fn child_download(url: &str, token: &str, out: &Path) -> Result<Strin
             url.to_owned(),
             Token::new(token.to_owned(), "2099-01-01T00:00:00Z".to_owned()),
         );
-        let mut file = tokio::fs::File::create(out)
-            .await
-            .map_err(|e| format!("{}: {e}", out.display()))?;
+        // The path users take: a temporary file in the folder, renamed when complete.
+        let dir = out.parent().unwrap_or_else(|| Path::new("."));
         let started = Instant::now();
         let done = client
-            .download_support_bundle(
-                location,
-                vsphere_api::TokenForm::PostBody,
-                &mut file,
-                |_| {},
-            )
+            .download_support_bundle_to_dir(location, vsphere_api::TokenForm::PostBody, dir, |_| {})
             .await
             .map_err(|e| e.to_string())?;
-        Ok::<_, String>((done, started.elapsed().as_secs_f64()))
+        let secs = started.elapsed().as_secs_f64();
+        if let Some(saved) = &done.path {
+            tokio::fs::rename(saved, out)
+                .await
+                .map_err(|e| format!("{}: {e}", saved.display()))?;
+        }
+        Ok::<_, String>((done, secs))
     })?;
     drop(runtime);
     Ok(serde_json::json!({

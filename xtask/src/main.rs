@@ -47,6 +47,10 @@ enum Task {
     /// Runs a program and prints its wall time and peak RSS; `bench` measures curl with it.
     #[command(hide = true)]
     BenchRssChild {
+        /// Once the program has ended well, flush this file to disk (fsync) within the
+        /// timing, as the client's download to a folder does.
+        #[arg(long)]
+        fsync: Option<PathBuf>,
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         command: Vec<String>,
     },
@@ -64,7 +68,7 @@ fn main() -> ExitCode {
         Task::Codegen { check, root } => codegen(&root.unwrap_or_else(workspace_root), check),
         Task::Bench { quick } => bench::bench(&workspace_root(), quick),
         Task::BenchDownloadChild { url, token, out } => bench::download_child(&url, &token, &out),
-        Task::BenchRssChild { command } => bench::rss_child(&command),
+        Task::BenchRssChild { fsync, command } => bench::rss_child(&command, fsync.as_deref()),
         Task::BenchSpec { operations } => bench::print_spec(&workspace_root(), operations),
     }
 }

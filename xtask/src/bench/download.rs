@@ -90,7 +90,11 @@ pub fn run(
                     // from here starts out sharing our memory, and the kernel counts that).
                     let body = format!(r#"{{"wcp-support-bundle-token":"{}"}}"#, next_token());
                     let mut curl = Command::new(&exe);
-                    curl.args(["bench-rss-child", "curl", "-s", "-f", "-X", "POST", "-H"])
+                    // The client's download to a folder ends with `sync_all`; curl's file
+                    // is flushed to disk the same way, inside its timing.
+                    curl.args(["bench-rss-child", "--fsync"])
+                        .arg(&curl_file)
+                        .args(["curl", "-s", "-f", "-X", "POST", "-H"])
                         .arg("Content-Type: application/json")
                         .arg("--data-raw")
                         .arg(body)
@@ -160,10 +164,11 @@ fn spawn(command: &mut Command, what: &str) -> Result<Run, String> {
     })
 }
 
-/// `xtask bench-rss-child PROGRAM ARGS...`: runs the program (its output to /dev/null) and
-/// prints `{"secs", "max_rss_kib", "status"}`: wall time from spawn to exit and its peak
-/// RSS as `wait4` tells it. This process is small, so the RSS is the program's own.
-pub fn rss_child(command: &[String]) -> ExitCode {
+/// `xtask bench-rss-child [--fsync FILE] PROGRAM ARGS...`: runs the program (its output to
+/// /dev/null) and prints `{"secs", "max_rss_kib", "status"}`: wall time from spawn to exit
+/// (and to the end of the fsync of FILE, when asked) and its peak RSS as `wait4` tells it.
+/// This process is small, so the RSS is the program's own.
+pub fn rss_child(command: &[String], fsync: Option<&Path>) -> ExitCode {
     let Some((program, args)) = command.split_first() else {
         eprintln!("bench-rss-child: no program to run");
         return ExitCode::FAILURE;
@@ -187,6 +192,13 @@ pub fn rss_child(command: &[String]) -> ExitCode {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: `pid` is our own child, not waited for yet; both pointers are valid.
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let exited_ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    if let (true, true, Some(path)) = (waited == pid, exited_ok, fsync) {
+        if let Err(e) = std::fs::File::open(path).and_then(|f| f.sync_all()) {
+            eprintln!("bench-rss-child: fsync {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
     let secs = started.elapsed().as_secs_f64();
     if waited != pid {
         eprintln!(
@@ -195,7 +207,6 @@ pub fn rss_child(command: &[String]) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let exited_ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
     println!(
         "{}",
         serde_json::json!({

@@ -43,6 +43,16 @@ pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
+/// A module path as text, `r#` prefixes dropped: `vcenter::namespaces` with `"::"`, a file
+/// path with `"/"`, a test name with `"_"`.
+pub fn join(module: &[String], separator: &str) -> String {
+    module
+        .iter()
+        .map(|m| unraw(m))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 /// Whether the cleaned name has anything left to make an identifier from.
 pub fn is_usable(name: &str) -> bool {
     name.chars().any(|c| c.is_ascii_alphanumeric())

@@ -123,14 +123,7 @@ pub fn emit(model: &Model, templates: &Templates) -> Result<BTreeMap<String, Con
         if module.is_empty() {
             continue;
         }
-        let file = format!(
-            "src/{}.rs",
-            module
-                .iter()
-                .map(|m| names::unraw(m))
-                .collect::<Vec<_>>()
-                .join("/")
-        );
+        let file = format!("src/{}.rs", names::join(module, "/"));
         files.insert(
             file,
             Content::Rust(module_file(
@@ -296,11 +289,7 @@ fn module_file(
     children: &[String],
 ) -> Result<TokenStream> {
     let docs = node.docs.map(docs::inner_doc_attrs).unwrap_or_else(|| {
-        let path = module
-            .iter()
-            .map(|m| names::unraw(m))
-            .collect::<Vec<_>>()
-            .join("::");
+        let path = names::join(module, "::");
         let line = format!(" Types of `{path}`.");
         quote!(#![doc = #line])
     });

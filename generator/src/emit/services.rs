@@ -27,12 +27,7 @@ pub fn api_items(
     children: &[String],
     operations: &[&Operation],
 ) -> Result<TokenStream> {
-    let module = scope
-        .module
-        .iter()
-        .map(|m| names::unraw(m))
-        .collect::<Vec<_>>()
-        .join("::");
+    let module = names::join(scope.module, "::");
     let doc = format!(" The operations under `{module}`, on a borrowed [`crate::Client`].");
     let accessors = children.iter().map(|child| {
         let name = ident(child);

@@ -55,11 +55,7 @@ fn op_test(model: &Model, op: &Operation, krate: &proc_macro2::Ident) -> TokenSt
     let error = format_ident!("{}", error_enum_name(op));
     let test_name = format_ident!(
         "{}_{}",
-        module
-            .iter()
-            .map(|m| names::unraw(m))
-            .collect::<Vec<_>>()
-            .join("_"),
+        names::join(&module, "_"),
         names::unraw(&op.method_name)
     );
     let unique = documented_kind_by_status(&op.errors);

@@ -51,6 +51,12 @@ impl From<&str> for ClusterComputeResourceId {
     }
 }
 
+impl From<ClusterComputeResourceId> for String {
+    fn from(id: ClusterComputeResourceId) -> Self {
+        id.0
+    }
+}
+
 impl AsRef<str> for ClusterComputeResourceId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -107,6 +113,12 @@ impl From<String> for HostSystemId {
 impl From<&str> for HostSystemId {
     fn from(id: &str) -> Self {
         Self(id.to_owned())
+    }
+}
+
+impl From<HostSystemId> for String {
+    fn from(id: HostSystemId) -> Self {
+        id.0
     }
 }
 
@@ -169,6 +181,12 @@ impl From<&str> for SpsStorageProfileId {
     }
 }
 
+impl From<SpsStorageProfileId> for String {
+    fn from(id: SpsStorageProfileId) -> Self {
+        id.0
+    }
+}
+
 impl AsRef<str> for SpsStorageProfileId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -225,6 +243,12 @@ impl From<String> for SupervisorVersionId {
 impl From<&str> for SupervisorVersionId {
     fn from(id: &str) -> Self {
         Self(id.to_owned())
+    }
+}
+
+impl From<SupervisorVersionId> for String {
+    fn from(id: SupervisorVersionId) -> Self {
+        id.0
     }
 }
 
@@ -287,6 +311,12 @@ impl From<&str> for TaskId {
     }
 }
 
+impl From<TaskId> for String {
+    fn from(id: TaskId) -> Self {
+        id.0
+    }
+}
+
 impl AsRef<str> for TaskId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -343,6 +373,12 @@ impl From<String> for LibraryId {
 impl From<&str> for LibraryId {
     fn from(id: &str) -> Self {
         Self(id.to_owned())
+    }
+}
+
+impl From<LibraryId> for String {
+    fn from(id: LibraryId) -> Self {
+        id.0
     }
 }
 
@@ -405,6 +441,12 @@ impl From<&str> for AlternativeImageId {
     }
 }
 
+impl From<AlternativeImageId> for String {
+    fn from(id: AlternativeImageId) -> Self {
+        id.0
+    }
+}
+
 impl AsRef<str> for AlternativeImageId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -461,6 +503,12 @@ impl From<String> for ComponentId {
 impl From<&str> for ComponentId {
     fn from(id: &str) -> Self {
         Self(id.to_owned())
+    }
+}
+
+impl From<ComponentId> for String {
+    fn from(id: ComponentId) -> Self {
+        id.0
     }
 }
 
@@ -523,6 +571,12 @@ impl From<&str> for OfflineId {
     }
 }
 
+impl From<OfflineId> for String {
+    fn from(id: OfflineId) -> Self {
+        id.0
+    }
+}
+
 impl AsRef<str> for OfflineId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -579,6 +633,12 @@ impl From<String> for HsmId {
 impl From<&str> for HsmId {
     fn from(id: &str) -> Self {
         Self(id.to_owned())
+    }
+}
+
+impl From<HsmId> for String {
+    fn from(id: HsmId) -> Self {
+        id.0
     }
 }
 
@@ -641,6 +701,12 @@ impl From<&str> for SolutionId {
     }
 }
 
+impl From<SolutionId> for String {
+    fn from(id: SolutionId) -> Self {
+        id.0
+    }
+}
+
 impl AsRef<str> for SolutionId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -697,6 +763,12 @@ impl From<String> for OperationId {
 impl From<&str> for OperationId {
     fn from(id: &str) -> Self {
         Self(id.to_owned())
+    }
+}
+
+impl From<OperationId> for String {
+    fn from(id: OperationId) -> Self {
+        id.0
     }
 }
 
@@ -759,6 +831,12 @@ impl From<&str> for ServiceId {
     }
 }
 
+impl From<ServiceId> for String {
+    fn from(id: ServiceId) -> Self {
+        id.0
+    }
+}
+
 impl AsRef<str> for ServiceId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -815,6 +893,12 @@ impl From<String> for VirtualMachineClassId {
 impl From<&str> for VirtualMachineClassId {
     fn from(id: &str) -> Self {
         Self(id.to_owned())
+    }
+}
+
+impl From<VirtualMachineClassId> for String {
+    fn from(id: VirtualMachineClassId) -> Self {
+        id.0
     }
 }
 
@@ -877,6 +961,12 @@ impl From<&str> for ManagementServiceId {
     }
 }
 
+impl From<ManagementServiceId> for String {
+    fn from(id: ManagementServiceId) -> Self {
+        id.0
+    }
+}
+
 impl AsRef<str> for ManagementServiceId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -933,6 +1023,12 @@ impl From<String> for SupervisorId {
 impl From<&str> for SupervisorId {
     fn from(id: &str) -> Self {
         Self(id.to_owned())
+    }
+}
+
+impl From<SupervisorId> for String {
+    fn from(id: SupervisorId) -> Self {
+        id.0
     }
 }
 
@@ -995,6 +1091,12 @@ impl From<&str> for NamespaceId {
     }
 }
 
+impl From<NamespaceId> for String {
+    fn from(id: NamespaceId) -> Self {
+        id.0
+    }
+}
+
 impl AsRef<str> for NamespaceId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -1054,6 +1156,12 @@ impl From<&str> for NamespaceTemplateId {
     }
 }
 
+impl From<NamespaceTemplateId> for String {
+    fn from(id: NamespaceTemplateId) -> Self {
+        id.0
+    }
+}
+
 impl AsRef<str> for NamespaceTemplateId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -1110,6 +1218,12 @@ impl From<String> for AccessGrantId {
 impl From<&str> for AccessGrantId {
     fn from(id: &str) -> Self {
         Self(id.to_owned())
+    }
+}
+
+impl From<AccessGrantId> for String {
+    fn from(id: AccessGrantId) -> Self {
+        id.0
     }
 }
 

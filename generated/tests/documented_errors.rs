@@ -307,6 +307,45 @@ fn vcenter_namespace_management_software_supervisors_upgrades_jobs_create() {
 
 #[test]
 #[rustfmt::skip]
+fn vcenter_namespace_management_supervisors_support_bundles_create() {
+    type E = vsphere_api::vcenter::namespace_management::supervisors::support_bundles::CreateError;
+    assert_eq!(E::DOCUMENTED.len(), 4usize);
+    let e: E = decode(401, Some("UNAUTHENTICATED"), "UNAUTHENTICATED at 401");
+    assert!(matches!(e, E::Unauthenticated(_)), "{e:?}");
+    assert_eq!(e.status(), 401);
+    assert_eq!(e.error_type().map(| t | t.as_str()), Some("UNAUTHENTICATED"));
+    assert_eq!(e.messages() [0].default_message, "UNAUTHENTICATED at 401");
+    let e: E = decode(401, None, "no type");
+    assert!(matches!(e, E::Unauthenticated(_)), "{e:?}");
+    assert!(! e.std_error().error_type_was_sent());
+    let e: E = decode(403, Some("UNAUTHORIZED"), "UNAUTHORIZED at 403");
+    assert!(matches!(e, E::Unauthorized(_)), "{e:?}");
+    assert_eq!(e.status(), 403);
+    assert_eq!(e.error_type().map(| t | t.as_str()), Some("UNAUTHORIZED"));
+    assert_eq!(e.messages() [0].default_message, "UNAUTHORIZED at 403");
+    let e: E = decode(403, None, "no type");
+    assert!(matches!(e, E::Unauthorized(_)), "{e:?}");
+    assert!(! e.std_error().error_type_was_sent());
+    let e: E = decode(500, Some("ERROR"), "ERROR at 500");
+    assert!(matches!(e, E::Error(_)), "{e:?}");
+    assert_eq!(e.status(), 500);
+    assert_eq!(e.error_type().map(| t | t.as_str()), Some("ERROR"));
+    assert_eq!(e.messages() [0].default_message, "ERROR at 500");
+    let e: E = decode(500, None, "no type");
+    assert!(matches!(e, E::Error(_)), "{e:?}");
+    assert!(! e.std_error().error_type_was_sent());
+    let e: E = decode(404, Some("NOT_FOUND"), "NOT_FOUND at 404");
+    assert!(matches!(e, E::NotFound(_)), "{e:?}");
+    assert_eq!(e.status(), 404);
+    assert_eq!(e.error_type().map(| t | t.as_str()), Some("NOT_FOUND"));
+    assert_eq!(e.messages() [0].default_message, "NOT_FOUND at 404");
+    let e: E = decode(404, None, "no type");
+    assert!(matches!(e, E::NotFound(_)), "{e:?}");
+    assert!(! e.std_error().error_type_was_sent());
+}
+
+#[test]
+#[rustfmt::skip]
 fn vcenter_namespace_management_support_bundle_create() {
     type E = vsphere_api::vcenter::namespace_management::support_bundle::CreateError;
     assert_eq!(E::DOCUMENTED.len(), 4usize);

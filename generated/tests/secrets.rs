@@ -10,7 +10,7 @@ use serde_json::json;
 use vsphere_api::esx::settings::depots::offline::connection_spec::AuthenticationType;
 use vsphere_api::esx::settings::depots::offline::{ConnectionSpec, HostCredentials};
 use vsphere_api::vcenter::namespace_management::support_bundle::{Location, Token};
-use vsphere_api::{Client, Credentials, Secret, TokenForm};
+use vsphere_api::{Client, TokenForm};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -127,7 +127,7 @@ async fn secrets_stay_out_of_tracing_output() {
         .download_support_bundle(location, TokenForm::PostBody, &mut sink, |_| {})
         .await
         .expect("download");
-    let _ = client.session_info().await; // 401: a relogin with the kept password
+    let _ = client.cis().session().get().await; // 401: a relogin with the kept password
     let _ = client.logout().await;
 
     let log = captured.text();
@@ -142,21 +142,10 @@ async fn secrets_stay_out_of_tracing_output() {
     assert_no_secret("the tracing output", &log);
 }
 
+/// The generated types that hold a secret; the runtime's own (`Secret`, `Credentials`,
+/// `Client`, `BundleLocation`) are checked in the runtime's tests.
 #[test]
 fn secrets_stay_out_of_debug_and_display() {
-    let secret = Secret::new(PASSWORD);
-    assert_eq!(format!("{secret:?}"), "<redacted>");
-    let credentials = Credentials::new("admin", PASSWORD);
-    assert_no_secret("Credentials", &format!("{credentials:?} {credentials:#?}"));
-
-    let client = Client::builder("https://vc.example.com")
-        .session_id(SESSION)
-        .relogin_with("admin", PASSWORD)
-        .build()
-        .expect("client");
-    assert_no_secret("Client", &format!("{client:?} {client:#?}"));
-    assert_no_secret("the session id", &format!("{:?}", client.session_id()));
-
     let token = Token::new(TOKEN.into(), "2026-11-22T23:00:00Z".into());
     let location = Location::new("https://vc/wcp/support-bundle".into(), token.clone());
     assert_no_secret(

@@ -17,26 +17,41 @@ pub mod write;
 pub use error::{Error, Result};
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+pub use emit::{CrateSettings, Templates};
 
 /// The generated crate, computed in memory: the model it came from and its files.
 pub struct Generated {
     pub model: model::Model,
-    /// File contents by path relative to `generated/`, formatted, notice included.
+    /// File contents by path relative to the crate's folder, formatted, notice included.
     pub files: BTreeMap<String, String>,
 }
 
-/// The whole pipeline on spec text and templates, without touching the disk.
-pub fn generate_from_str(spec: &str, templates: &emit::Templates) -> Result<Generated> {
-    let api = load::load_str(spec)?;
-    let mut model = lower::lower(&api)?;
-    vapi::normalize(&mut model)?;
-    let files = write::render(emit::emit(&model, templates)?)?;
+/// The whole pipeline on spec text and templates, without touching the disk. A spec with
+/// problems gives them all, each with its JSON pointer (`Error::Spec`).
+pub fn generate_from_str(
+    spec: &str,
+    templates: &Templates,
+    settings: &CrateSettings,
+) -> Result<Generated> {
+    let model = model_from_str(spec)?;
+    let files = write::render(emit::emit(&model, templates, settings)?)?;
     Ok(Generated { model, files })
 }
 
+/// Load, lower and normalize: the model a spec gives, or every problem it has.
+pub fn model_from_str(spec: &str) -> Result<model::Model> {
+    let api = load::load_str(spec)?;
+    let mut problems = error::Problems::default();
+    let mut model = lower::lower(&api, &mut problems);
+    vapi::normalize(&mut model, &mut problems);
+    problems.into_result()?;
+    Ok(model)
+}
+
 /// Reads every file under `dir` as a template, by path relative to `dir`.
-pub fn read_templates(dir: &Path) -> Result<emit::Templates> {
+pub fn read_templates(dir: &Path) -> Result<Templates> {
     let mut files = BTreeMap::new();
     for path in write::files_under(dir)? {
         let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
@@ -45,34 +60,66 @@ pub fn read_templates(dir: &Path) -> Result<emit::Templates> {
         })?;
         files.insert(write::relative(&path, dir), text);
     }
-    Ok(emit::Templates { files })
+    Ok(Templates { files })
 }
 
-/// Where the pieces live in the workspace.
+/// What to generate from what, and where.
+#[derive(Debug, Clone)]
 pub struct Layout {
-    pub spec: std::path::PathBuf,
-    pub templates: std::path::PathBuf,
-    pub generated: std::path::PathBuf,
+    pub spec: PathBuf,
+    pub templates: PathBuf,
+    /// The crate's folder.
+    pub out: PathBuf,
+    /// The crate's package name.
+    pub crate_name: String,
+    /// The runtime crate's folder, which the crate depends on.
+    pub runtime: PathBuf,
 }
+
+/// The crate generated from the project's own spec.
+pub const DEFAULT_CRATE: &str = "vsphere-api";
 
 impl Layout {
-    /// The standard layout under a workspace root: `spec/vsphere.yaml`, `templates/`, `generated/`.
+    /// The standard layout under a workspace root: `spec/vsphere.yaml`, `templates/` ->
+    /// `generated/` (package `vsphere-api`), on `runtime/`.
     pub fn under(root: &Path) -> Self {
         Layout {
             spec: root.join("spec").join("vsphere.yaml"),
             templates: root.join("templates"),
-            generated: root.join("generated"),
+            out: root.join("generated"),
+            crate_name: DEFAULT_CRATE.to_owned(),
+            runtime: root.join("runtime"),
         }
     }
 }
 
-/// `cargo xtask codegen [--check]`: regenerates `generated/`, or reports what is stale.
+/// `cargo xtask codegen [--check]`: writes the crate, or reports what is stale.
 pub fn codegen(layout: &Layout, check: bool) -> Result<write::Report> {
+    check_package_name(&layout.crate_name)?;
     let spec = std::fs::read_to_string(&layout.spec).map_err(|source| Error::Read {
         path: layout.spec.clone(),
         source,
     })?;
     let templates = read_templates(&layout.templates)?;
-    let generated = generate_from_str(&spec, &templates)?;
-    write::sync(&generated.files, &layout.generated, check)
+    let settings = CrateSettings {
+        name: layout.crate_name.clone(),
+        runtime_path: write::relative_path(&layout.out, &layout.runtime)?,
+    };
+    let generated = generate_from_str(&spec, &templates, &settings)?;
+    write::sync(&generated.files, &layout.out, check)
+}
+
+/// A name cargo takes for a package: ASCII letters, digits, `-` and `_`, a letter first.
+fn check_package_name(name: &str) -> Result<()> {
+    let ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "`{name}` is not a package name cargo takes: ASCII letters, digits, `-` and `_`, starting with a letter"
+        )))
+    }
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::pointer::Pointer;
 
 /// Reads and parses a spec file (`.yaml`, `.yml` or `.json`).
@@ -43,10 +43,17 @@ pub fn load_str(text: &str) -> Result<OpenAPI> {
     }));
     match decoded {
         Ok(Ok(api)) => Ok(api),
-        Ok(Err(e)) => Err(narrow(&original).unwrap_or_else(|| Error::Shape {
-            pointer: path_to_pointer(&Pointer::root(), e.path()),
-            message: e.into_inner().to_string(),
-        })),
+        Ok(Err(e)) => {
+            let mut problems = Problems::default();
+            narrow(&original).into_iter().for_each(|p| problems.push(p));
+            if problems.is_empty() {
+                problems.push(Error::Shape {
+                    pointer: path_to_pointer(&Pointer::root(), e.path()),
+                    message: e.into_inner().to_string(),
+                });
+            }
+            Err(problems.into_error())
+        }
         Err(_) => Err(Error::Shape {
             pointer: Pointer::root(),
             message: "the OpenAPI decoder gave up on this document".to_owned(),
@@ -55,6 +62,16 @@ pub fn load_str(text: &str) -> Result<OpenAPI> {
 }
 
 fn check_version(json: &Value) -> Result<()> {
+    if let Some(version) = json.get("swagger") {
+        let version = version
+            .as_str()
+            .map_or_else(|| version.to_string(), str::to_owned);
+        return Err(Error::unsupported(
+            &Pointer::root().join("swagger"),
+            format!("a Swagger {version} document"),
+            "convert it to OpenAPI 3.0 first (for example with `npx swagger2openapi`); VMware publishes its 7.0+ specs as OpenAPI 3.0",
+        ));
+    }
     let pointer = Pointer::root().join("openapi");
     match json.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") => Ok(()),
@@ -142,19 +159,21 @@ fn path_to_pointer(base: &Pointer, path: &serde_path_to_error::Path) -> Pointer 
     })
 }
 
-/// Finds the innermost part of the document that fails to decode.
+/// Finds the innermost parts of the document that fail to decode, each of them.
 ///
 /// openapiv3 uses `#[serde(flatten)]` and untagged enums, behind which serde loses track of
 /// where it is; decoding the parts one by one (operations, schemas and their children)
-/// names the place a maintainer has to fix, not just `#/paths`.
-fn narrow(json: &Value) -> Option<Error> {
+/// names the places a maintainer has to fix, not just `#/paths`.
+fn narrow(json: &Value) -> Vec<Error> {
     const METHODS: [&str; 8] = [
         "get", "put", "post", "delete", "options", "head", "patch", "trace",
     ];
+    let mut found = Vec::new();
     let root = Pointer::root();
     if let Some(paths) = json.get("paths").and_then(Value::as_object) {
         for (key, item) in paths {
             let at = root.join("paths").join(key);
+            let before = found.len();
             for method in METHODS {
                 if let Some(op) = item.get(method) {
                     let op_at = at.join(method);
@@ -169,32 +188,33 @@ fn narrow(json: &Value) -> Option<Error> {
                         .flatten();
                     let responses =
                         responses.map(|(code, r)| (op_at.join("responses").join(code), r));
-                    if let Some(err) = bodies
+                    let inner: Vec<Error> = bodies
                         .chain(responses)
-                        .find_map(|(at, v)| narrow_schemas_in(v, &at))
-                    {
-                        return Some(err);
-                    }
-                    if let Some(err) = try_decode::<openapiv3::Operation>(op, &op_at) {
-                        return Some(err);
+                        .filter_map(|(at, v)| narrow_schemas_in(v, &at))
+                        .collect();
+                    if inner.is_empty() {
+                        found.extend(try_decode::<openapiv3::Operation>(op, &op_at));
+                    } else {
+                        found.extend(inner);
                     }
                 }
             }
-            if let Some(err) = try_decode::<openapiv3::PathItem>(item, &at) {
-                return Some(err);
+            if found.len() == before {
+                found.extend(try_decode::<openapiv3::PathItem>(item, &at));
             }
         }
     }
-    let components = json.get("components")?.as_object()?;
-    let at = root.join("components");
-    if let Some(schemas) = components.get("schemas").and_then(Value::as_object) {
+    let components = json.get("components").and_then(Value::as_object);
+    if let Some(schemas) = components
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_object)
+    {
+        let at = root.join("components").join("schemas");
         for (name, schema) in schemas {
-            if let Some(err) = narrow_schema(schema, &at.join("schemas").join(name)) {
-                return Some(err);
-            }
+            found.extend(narrow_schema(schema, &at.join(name)));
         }
     }
-    None
+    found
 }
 
 /// Looks for schemas under `content/*/schema` and narrows into them.
@@ -309,8 +329,12 @@ mod tests {
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: 7\n      responses: {}\n",
         )
         .expect_err("bad shape");
+        let problems = err.problems();
+        assert_eq!(problems.len(), 1, "{err}");
         assert!(
-            err.to_string().starts_with("#/paths/~1a/get/parameters: "),
+            problems[0]
+                .to_string()
+                .starts_with("#/paths/~1a/get/parameters: "),
             "{err}"
         );
     }

@@ -23,6 +23,115 @@ pub struct Model {
     pub operations: BTreeMap<String, Operation>,
     /// Id newtypes by the resource type they identify (filled by `vapi::identifiers`).
     pub ids: BTreeMap<String, IdType>,
+    /// Spec schemas the runtime owns a type for, by schema name (filled by
+    /// `vapi::std_types`): they are not emitted, references to them name the runtime's type.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub runtime_types: BTreeMap<String, RuntimeType>,
+    /// The service the runtime logs in and out with (filled by `vapi::services`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionService>,
+    /// The service the runtime polls tasks with (filled by `vapi::services`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<TaskService>,
+    /// Success types that locate a support bundle to download (filled by `vapi::bundles`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub bundle_locations: Vec<BundleLocation>,
+}
+
+impl Model {
+    /// Calls `f` on every type the model holds: fields, aliases, parameters, bodies,
+    /// responses, successes and task results. What a pass that rewrites types walks.
+    pub fn visit_tys_mut(&mut self, f: &mut impl FnMut(&mut Ty)) {
+        for def in self.types.values_mut() {
+            match &mut def.kind {
+                TypeKind::Struct(s) => s.fields.iter_mut().for_each(|field| f(&mut field.ty)),
+                TypeKind::Alias(ty) => f(ty),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        for op in self.operations.values_mut() {
+            op.params.iter_mut().for_each(|param| f(&mut param.ty));
+            if let Some(body) = &mut op.body {
+                f(&mut body.ty);
+            }
+            for response in &mut op.responses {
+                if let Some(body) = &mut response.body {
+                    f(body);
+                }
+            }
+            if let Some(body) = op.success.as_mut().and_then(|s| s.body.as_mut()) {
+                f(body);
+            }
+            if let Some(result) = &mut op.task_result {
+                f(result);
+            }
+        }
+    }
+}
+
+/// A type of the runtime (`vapi-runtime`) that stands for a spec schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum RuntimeType {
+    /// `Vapi.Std.Errors.Error` and its kinds (`Vapi.Std.Errors.NotFound`, ...).
+    StdErrorBody,
+    /// `Vapi.Std.Errors.Error.Type`.
+    ErrorType,
+    /// `Vapi.Std.LocalizableMessage`.
+    LocalizableMessage,
+    /// `Vapi.Std.Errors.ArgumentLocations`.
+    ArgumentLocations,
+    /// `Vapi.Std.Errors.FileLocations`.
+    FileLocations,
+    /// `Vapi.Std.Errors.TransientIndication`.
+    TransientIndication,
+}
+
+impl RuntimeType {
+    /// The type's name in the runtime crate.
+    pub fn name(self) -> &'static str {
+        match self {
+            RuntimeType::StdErrorBody => "StdErrorBody",
+            RuntimeType::ErrorType => "ErrorType",
+            RuntimeType::LocalizableMessage => "LocalizableMessage",
+            RuntimeType::ArgumentLocations => "ArgumentLocations",
+            RuntimeType::FileLocations => "FileLocations",
+            RuntimeType::TransientIndication => "TransientIndication",
+        }
+    }
+}
+
+/// The session service: `create` logs in (HTTP basic, answers the session id), `delete`
+/// logs out.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionService {
+    pub service: String,
+    /// operationIds.
+    pub create: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete: Option<String>,
+}
+
+/// The task service: `get` reads a task's info by its id, `cancel` asks to stop it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskService {
+    pub service: String,
+    /// The resource type of task ids (`com.vmware.cis.task`).
+    pub id: String,
+    /// operationIds.
+    pub get: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancel: Option<String>,
+}
+
+/// A struct that says where a support bundle is and the one-time token to fetch it with.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleLocation {
+    /// The schema, `Vcenter.NamespaceManagement.SupportBundle.Location`.
+    pub schema: String,
+    /// Rust field names: the URL, the token struct, and the token inside it.
+    pub url: String,
+    pub token: String,
+    pub token_value: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -225,6 +334,51 @@ pub enum Ty {
     },
     /// `nullable: true` where absence and null differ (a map value).
     Nullable(Box<Ty>),
+    /// A type the runtime owns (filled by `vapi::std_types`).
+    Runtime(RuntimeType),
+}
+
+/// Types as a reader of the spec names them, for messages: "a list of strings",
+/// "`Vcenter.Namespaces.Instances.StorageSpec`".
+impl std::fmt::Display for Ty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Ty::Bool => f.write_str("a boolean"),
+            Ty::I32 => f.write_str("a 32-bit integer"),
+            Ty::I64 => f.write_str("an integer"),
+            Ty::F32 | Ty::F64 => f.write_str("a number"),
+            Ty::String => f.write_str("a string"),
+            Ty::DateTime => f.write_str("a date-time string"),
+            Ty::Json => f.write_str("any JSON value"),
+            Ty::JsonObject => f.write_str("a free-form object"),
+            Ty::Named(name) => write!(f, "`{name}`"),
+            Ty::Id(resource_type) => write!(f, "an identifier of `{resource_type}`"),
+            Ty::List(item) => write!(f, "a list of {}", Plural(item)),
+            Ty::Set(item) => write!(f, "a set of {}", Plural(item)),
+            Ty::Map { key, value } => write!(f, "a map from {} to {}", Plural(key), Plural(value)),
+            Ty::Nullable(inner) => write!(f, "{inner} or null"),
+            Ty::Runtime(runtime) => write!(f, "the runtime's `{}`", runtime.name()),
+        }
+    }
+}
+
+/// "strings", "`X` values": the items of a list or map in a message.
+struct Plural<'a>(&'a Ty);
+
+impl std::fmt::Display for Plural<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Ty::Bool => f.write_str("booleans"),
+            Ty::I32 | Ty::I64 => f.write_str("integers"),
+            Ty::F32 | Ty::F64 => f.write_str("numbers"),
+            Ty::String => f.write_str("strings"),
+            Ty::DateTime => f.write_str("date-time strings"),
+            Ty::Json => f.write_str("JSON values"),
+            Ty::JsonObject => f.write_str("free-form objects"),
+            Ty::Id(resource_type) => write!(f, "identifiers of `{resource_type}`"),
+            other => write!(f, "{other} values"),
+        }
+    }
 }
 
 /// A typed identifier: one newtype per vSphere resource type.
@@ -248,8 +402,8 @@ pub struct Operation {
     pub http_method: String,
     /// The path key as written in the spec, query included.
     pub path_key: String,
-    /// The path template without its query, `/esx/settings/depots/offline`.
-    pub path: String,
+    /// The path without its query, parsed: `/esx/settings/depots/offline`.
+    pub path: PathTemplate,
     /// Query pairs every call sends, from the path key (`action=createFromHost`).
     pub fixed_query: Vec<(String, String)>,
     /// A `$Task` variant: answers with a task id at once, the work goes on in a task.
@@ -266,10 +420,83 @@ pub struct Operation {
     pub success: Option<Success>,
     /// The documented error kinds (filled by `vapi::errors`).
     pub errors: Vec<ErrorCase>,
-    /// The result type of the task this operation starts, when the spec says it
-    /// (`x-vapi-task-result`; filled by `vapi::tasks`).
+    /// The statuses at which exactly one kind is documented: there the status alone says
+    /// the kind when a body carries no `error_type` (filled by `vapi::errors`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub kind_by_status: BTreeMap<u16, String>,
+    /// What the task this operation starts yields once it succeeds (filled by
+    /// `vapi::tasks` for every task operation; `Json` where the spec does not say).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_result: Option<Ty>,
+}
+
+/// A path template, parsed once: literal text and `{name}` values in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathTemplate {
+    pub parts: Vec<PathPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    Text(String),
+    /// The wire name of a path parameter.
+    Param(String),
+}
+
+impl PathTemplate {
+    /// Parses `/a/{b}/c`; an unclosed `{` or an empty `{}` is an error message.
+    pub fn parse(path: &str) -> Result<Self, String> {
+        let mut parts = Vec::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                return Err(format!("the path `{path}` has an unclosed `{{`"));
+            };
+            if open > 0 {
+                parts.push(PathPart::Text(rest[..open].to_owned()));
+            }
+            let name = &rest[open + 1..close];
+            if name.is_empty() || name.contains('{') {
+                return Err(format!("the path `{path}` has an empty or nested `{{}}`"));
+            }
+            parts.push(PathPart::Param(name.to_owned()));
+            rest = &rest[close + 1..];
+        }
+        if rest.contains('}') {
+            return Err(format!("the path `{path}` has a `}}` without its `{{`"));
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Text(rest.to_owned()));
+        }
+        Ok(PathTemplate { parts })
+    }
+
+    /// The wire names of the path's values, in order.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            PathPart::Param(name) => Some(name.as_str()),
+            PathPart::Text(_) => None,
+        })
+    }
+}
+
+/// As the spec writes it, `/a/{b}/c`: how it reads in docs, logs and the model snapshot.
+impl std::fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for part in &self.parts {
+            match part {
+                PathPart::Text(text) => f.write_str(text)?,
+                PathPart::Param(name) => write!(f, "{{{name}}}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for PathTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// The documented success of an operation.
@@ -278,6 +505,8 @@ pub struct Success {
     pub status: u16,
     /// The decoded body, `None` for an answer without one.
     pub body: Option<Ty>,
+    /// The answer is, or holds, a secret (a session id, a support-bundle token): it is
+    /// withheld from decode errors (filled by `vapi::secrets`).
     pub secret: bool,
     pub docs: Docs,
 }
@@ -294,6 +523,9 @@ pub struct ErrorCase {
     /// When the service answers with it, from the spec.
     pub docs: Docs,
     pub pointer: Pointer,
+    /// The runtime's `ErrorType` has a variant for it; else it is matched by its wire
+    /// value (a kind newer than the runtime).
+    pub known_to_runtime: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -311,18 +543,33 @@ pub enum Auth {
 pub enum ParamLocation {
     Path,
     Query,
-    Header,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Param {
     pub wire: String,
+    /// The argument's name in the method (`vapi::params` renames one that clashes).
     pub rust: String,
     pub location: ParamLocation,
     pub required: bool,
     pub ty: Ty,
+    /// How the value goes on the wire (filled by `vapi::params`).
+    pub shape: ParamShape,
     pub docs: Docs,
     pub pointer: Pointer,
+}
+
+/// How a parameter's value is written into the path or the query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamShape {
+    /// One value as text: a string, id, enum, integer or boolean.
+    #[default]
+    Value,
+    /// A list or set, one query pair per item (`?names=a&names=b`: form, exploded).
+    Values,
+    /// An object, one query pair per set field (`?local=true&paired=false`: form, exploded).
+    Object,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -23,6 +23,17 @@ pub fn field_name(wire: &str) -> String {
     escape(clean(wire).to_snake_case())
 }
 
+/// A method argument: a field name, but a keyword gets a trailing `_` (`type` -> `type_`):
+/// an argument is also a local of the method's body, named in `format!` strings, where a
+/// raw identifier cannot stand.
+pub fn param_name(wire: &str) -> String {
+    let name = field_name(wire);
+    match name.strip_prefix("r#") {
+        Some(keyword) => format!("{keyword}_"),
+        None => name,
+    }
+}
+
 /// A module name: `NamespaceManagement` -> `namespace_management`.
 pub fn module_name(segment: &str) -> String {
     escape(clean(segment).to_snake_case())
@@ -36,6 +47,14 @@ pub fn method_name(operation: &str) -> String {
 /// A type or variant name: `VMServiceSpec` -> `VmServiceSpec`, `USERNAME_PASSWORD` -> `UsernamePassword`.
 pub fn type_name(name: &str) -> String {
     escape(clean(name).to_upper_camel_case())
+}
+
+/// The accessor struct of each module on the way to a service.
+pub const API: &str = "Api";
+
+/// An operation's error enum, from its method name: `create` -> `CreateError`.
+pub fn error_enum(method: &str) -> String {
+    format!("{}Error", type_name(unraw(method)))
 }
 
 /// The text of a name without its `r#` prefix, as it reads in prose and on the wire.

@@ -168,3 +168,76 @@ pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     out.sort();
     Ok(out)
 }
+
+/// The path from the folder `from` to `to`, as a manifest writes a dependency's path
+/// (`../runtime`); absolute when the two share no root.
+pub fn relative_path(from: &Path, to: &Path) -> Result<String> {
+    let absolute = |p: &Path| -> Result<PathBuf> {
+        let joined = if p.is_absolute() {
+            p.to_owned()
+        } else {
+            std::env::current_dir()
+                .map_err(|source| Error::Read {
+                    path: p.to_owned(),
+                    source,
+                })?
+                .join(p)
+        };
+        Ok(normalize(&joined))
+    };
+    let (from, to) = (absolute(from)?, absolute(to)?);
+    let from_parts: Vec<_> = from.components().collect();
+    let to_parts: Vec<_> = to.components().collect();
+    let common = from_parts
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return Ok(to.to_string_lossy().replace('\\', "/"));
+    }
+    let mut parts: Vec<String> = vec!["..".to_owned(); from_parts.len() - common];
+    parts.extend(
+        to_parts[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    Ok(if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    })
+}
+
+/// `a/./b/../c` -> `a/c`, without touching the disk (the folder may not exist yet).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependency_paths_are_relative() {
+        assert_eq!(
+            relative_path(Path::new("/w/generated"), Path::new("/w/runtime")).expect("path"),
+            "../runtime"
+        );
+        assert_eq!(
+            relative_path(Path::new("/w/target/corpus/a"), Path::new("/w/./runtime"))
+                .expect("path"),
+            "../../../runtime"
+        );
+    }
+}

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use vapigen::emit::Templates;
+use vapigen::{CrateSettings, Templates};
 
 fn fixture(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,29 +18,53 @@ fn fixture(name: &str) -> String {
 fn templates() -> Templates {
     let mut files = BTreeMap::new();
     files.insert(
-        "src/lib.rs".to_owned(),
-        "//! Fixture crate.\n\n// @generated-modules\n".to_owned(),
+        "Cargo.toml".to_owned(),
+        "[package]\nname = \"{{name}}\"\n\n[dependencies]\nvapi-runtime = { path = \"{{runtime}}\" }\n"
+            .to_owned(),
     );
     Templates { files }
 }
 
-/// Every emitted Rust file of a fixture, in path order, each under a `// ---- path` line.
+fn settings() -> CrateSettings {
+    CrateSettings {
+        name: "fixture".to_owned(),
+        runtime_path: "../runtime".to_owned(),
+    }
+}
+
+fn generate(spec: &str) -> vapigen::Result<vapigen::Generated> {
+    vapigen::generate_from_str(spec, &templates(), &settings())
+}
+
+/// Every emitted Rust file of a fixture's types and operations, in path order, each under a
+/// `// ---- path` line (the crate root and client, the same for every spec, are left to the
+/// real spec's snapshots).
 fn emitted(name: &str) -> String {
-    let generated = vapigen::generate_from_str(&fixture(name), &templates())
-        .unwrap_or_else(|e| panic!("{name} should generate: {e}"));
+    let generated =
+        generate(&fixture(name)).unwrap_or_else(|e| panic!("{name} should generate: {e}"));
     generated
         .files
         .iter()
-        .filter(|(path, _)| path.ends_with(".rs"))
+        .filter(|(path, _)| {
+            path.ends_with(".rs") && !matches!(path.as_str(), "src/lib.rs" | "src/client.rs")
+        })
         .map(|(path, text)| format!("// ---- {path}\n{text}"))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
+/// The one problem a fixture has (its message, JSON pointer first).
 fn error_of(name: &str) -> String {
-    match vapigen::generate_from_str(&fixture(name), &templates()) {
-        Ok(_) => panic!("{name} should fail"),
-        Err(e) => e.to_string(),
+    match errors_of(&fixture(name)).as_slice() {
+        [one] => one.clone(),
+        many => panic!("{name}: expected one problem, got {many:#?}"),
+    }
+}
+
+fn errors_of(spec: &str) -> Vec<String> {
+    match generate(spec) {
+        Ok(_) => panic!("the spec should be refused"),
+        Err(e) => e.problems().iter().map(|p| p.to_string()).collect(),
     }
 }
 
@@ -125,13 +149,39 @@ fn unsupported_construct_says_what_and_why() {
 #[test]
 fn schema_name_without_a_service_path_is_refused() {
     let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Top:\n      type: object\n      properties:\n        a: {type: string}\n";
-    let message = match vapigen::generate_from_str(spec, &templates()) {
+    assert_eq!(
+        errors_of(spec),
+        [
+        "#/components/schemas/Top: the schema name `Top` without a service path is not supported: name it as VMware \
+         does, `<Service path>.<Name>` (`Vcenter.Namespaces.Instances.StorageSpec`)"
+        ]
+    );
+}
+
+#[test]
+fn every_problem_of_a_spec_in_one_run() {
+    let spec = fixture("several_problems.yaml");
+    let problems = errors_of(&spec);
+    assert_eq!(
+        problems,
+        [
+            "#/components/schemas/Vcenter.Things.FilterSpec/properties/inner: a field of `Vcenter.Things.Info` in an object sent as query parameter `filter` is not supported: form-style query objects hold strings, ids, enums, numbers, booleans, date-times and lists of them",
+            "#/components/schemas/Vcenter.Things.Info/properties/--: the property name `--` cannot become a Rust name",
+            "#/components/schemas/Vcenter.Things.Info/properties/label: `minLength` 9 is greater than `maxLength` 3: no value can be sent",
+            "#/components/schemas/Vcenter.Things.Info/properties/name/pattern: the pattern does not compile: found unclosed character class",
+            "#/components/schemas/Vcenter.Things.Info/properties/owner: `$ref: #/components/schemas/Vcenter.Things.Nobody` points at nothing in the document",
+            "#/paths/~1a~1{id}/get: the path names `{id}` but no path parameter `id` is declared",
+            "#/paths/~1a~1{id}/get/responses/400/description: `Vapi.Std.Errors.NoSuchKind` is not one of the error kinds of #/components/schemas/Vapi.Std.Errors.Error.Type",
+            "#/paths/~1b/post/tags: the operation has no tag; VMware tags each operation with its service (`Vcenter.Namespaces`)",
+        ]
+        .map(str::to_owned)
+    );
+    let all = match generate(&spec) {
         Ok(_) => panic!("refused"),
         Err(e) => e.to_string(),
     };
-    assert_eq!(
-        message,
-        "#/components/schemas/Top: the schema name `Top` without a service path is not supported: name it as VMware \
-         does, `<Service path>.<Name>` (`Vcenter.Namespaces.Instances.StorageSpec`)"
+    assert!(
+        all.starts_with("8 problems in the spec:\n  #/components/"),
+        "{all}"
     );
 }

@@ -29,7 +29,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use serde_json::{json, Map, Value};
-use vapigen::emit::Templates;
+use vapigen::{CrateSettings, Templates};
 
 /// The real spec, the text the mutations start from.
 const SPEC: &str = include_str!("../../spec/vsphere.yaml");
@@ -72,7 +72,11 @@ static SMALL: Tally = Tally::new();
 fn check(text: &str, tally: &Tally) -> Result<(), String> {
     tally.inputs.fetch_add(1, Ordering::Relaxed);
     let generated = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        vapigen::generate_from_str(text, &TEMPLATES)
+        let settings = CrateSettings {
+            name: "vsphere-api".to_owned(),
+            runtime_path: "../runtime".to_owned(),
+        };
+        vapigen::generate_from_str(text, &TEMPLATES, &settings)
     }));
     let e = match generated {
         Ok(Ok(_)) => return Ok(()),
@@ -87,19 +91,22 @@ fn check(text: &str, tally: &Tally) -> Result<(), String> {
         }
     };
     tally.refused.fetch_add(1, Ordering::Relaxed);
-    let message = e.to_string();
-    let Some(pointer) = e.pointer() else {
-        return Err(format!("an error without a JSON pointer: {message}"));
-    };
-    if !(pointer.as_str() == "#" || pointer.as_str().starts_with("#/")) {
-        return Err(format!(
-            "the pointer `{pointer}` is not of the form `#/...`: {message}"
-        ));
-    }
-    if !message.starts_with(&format!("{pointer}: ")) {
-        return Err(format!(
-            "the message does not start with its pointer `{pointer}`: {message}"
-        ));
+    // A spec's problems come together; each one names its place.
+    for problem in e.problems() {
+        let message = problem.to_string();
+        let Some(pointer) = problem.pointer() else {
+            return Err(format!("an error without a JSON pointer: {message}"));
+        };
+        if !(pointer.as_str() == "#" || pointer.as_str().starts_with("#/")) {
+            return Err(format!(
+                "the pointer `{pointer}` is not of the form `#/...`: {message}"
+            ));
+        }
+        if !message.starts_with(&format!("{pointer}: ")) {
+            return Err(format!(
+                "the message does not start with its pointer `{pointer}`: {message}"
+            ));
+        }
     }
     Ok(())
 }

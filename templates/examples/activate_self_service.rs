@@ -1,3 +1,4 @@
+// vapigen: requires Cis.Session_create, Cis.Session_delete, Vcenter.Namespaces.NamespaceSelfService_activateWithTemplate
 //! Activates namespace self-service on a cluster with a template, for a user or group.
 //!
 //! `cargo run --example activate_self_service -- --url https://vc.example.com --user administrator@vsphere.local --cluster domain-c8 --template dev --subject devs --group --storage-policy <policy-id>`

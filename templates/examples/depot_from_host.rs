@@ -1,3 +1,4 @@
+// vapigen: requires Cis.Session_create, Cis.Session_delete, Cis.Tasks_get, Esx.Settings.Depots.Offline_createFromHost$Task
 //! Extracts the software specification of an ESX host into an offline depot, waiting for
 //! the task with a progress bar, and prints what was extracted.
 //!

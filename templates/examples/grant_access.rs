@@ -1,3 +1,4 @@
+// vapigen: requires Cis.Session_create, Cis.Session_delete, Vcenter.Namespaces.ManagementServices.AccessGrants_create
 //! Grants a namespace's workloads access to a management service.
 //!
 //! `cargo run --example grant_access -- --url https://vc.example.com --user administrator@vsphere.local --namespace team-a --name argocd-vms --service argocd`

@@ -1,9 +1,10 @@
-//! Creates the support-bundle location of a cluster and downloads the bundle with a
-//! progress bar, saving it under the server's file name.
+// vapigen: requires Cis.Session_create, Cis.Session_delete, Vcenter.NamespaceManagement.Supervisors.SupportBundles_create, Vcenter.NamespaceManagement.SupportBundle_create
+//! Creates the support-bundle location of a Supervisor (vSphere 9.1) or of a cluster
+//! (8.x and 9.0) and downloads the bundle with a progress bar, saving it under the server's
+//! file name.
 //!
-//! `cargo run --example support_bundle -- --url https://vc.example.com --user administrator@vsphere.local --cluster domain-c8`
-
-#![allow(deprecated)] // VMware deprecated the operation in 9.1; it is what 8.x and 9.0 offer.
+//! `cargo run --example support_bundle -- --url https://vc.example.com --user administrator@vsphere.local --supervisor supervisor-1`
+//! (9.1), or `--cluster domain-c8` (older vCenters).
 
 mod common;
 
@@ -12,16 +13,21 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
-use vsphere_api::ids::ClusterComputeResourceId;
-use vsphere_api::TokenForm;
+use vsphere_api::ids::{ClusterComputeResourceId, SupervisorId};
+use vsphere_api::{BundleLocation, Client, TokenForm};
 
 #[derive(Parser)]
+#[command(group(clap::ArgGroup::new("of").required(true).args(["supervisor", "cluster"])))]
 struct Args {
     #[command(flatten)]
     connection: common::Connection,
-    /// The cluster whose Supervisor's bundle to collect (e.g. domain-c8).
+    /// The Supervisor whose bundle to collect (e.g. supervisor-1): vSphere 9.1 and later.
     #[arg(long)]
-    cluster: String,
+    supervisor: Option<String>,
+    /// The cluster whose Supervisor's bundle to collect (e.g. domain-c8): vCenters before
+    /// 9.1, where the per-Supervisor operation does not exist.
+    #[arg(long)]
+    cluster: Option<String>,
     /// Where to save the bundle.
     #[arg(long, default_value = ".")]
     dir: PathBuf,
@@ -37,16 +43,9 @@ async fn main() -> ExitCode {
         Ok(client) => client,
         Err(e) => return common::fail(&e),
     };
-    let cluster = ClusterComputeResourceId::from(args.cluster.as_str());
-    let location = match client
-        .vcenter()
-        .namespace_management()
-        .support_bundle()
-        .create(&cluster)
-        .await
-    {
+    let location = match location(&client, &args).await {
         Ok(location) => location,
-        Err(e) => return common::fail(&common::describe(&e)),
+        Err(e) => return common::fail(&e),
     };
     let bar = ProgressBar::new_spinner();
     bar.set_style(
@@ -83,5 +82,29 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => common::fail(&e.to_string()),
+    }
+}
+
+/// Step 1: the bundle's location and one-time token, from the per-Supervisor operation of
+/// 9.1 or the per-cluster one before it.
+async fn location(client: &Client, args: &Args) -> Result<BundleLocation, String> {
+    let namespace_management = client.vcenter().namespace_management();
+    if let Some(supervisor) = &args.supervisor {
+        let supervisor = SupervisorId::from(supervisor.as_str());
+        namespace_management
+            .supervisors()
+            .support_bundles()
+            .create(&supervisor)
+            .await
+            .map(BundleLocation::from)
+            .map_err(|e| common::describe(&e))
+    } else {
+        let cluster = ClusterComputeResourceId::from(args.cluster.as_deref().unwrap_or_default());
+        // Deprecated by VMware in 9.1; it is what 8.x and 9.0 offer.
+        #[allow(deprecated)]
+        let created = namespace_management.support_bundle().create(&cluster).await;
+        created
+            .map(BundleLocation::from)
+            .map_err(|e| common::describe(&e))
     }
 }

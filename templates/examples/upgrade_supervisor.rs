@@ -1,3 +1,4 @@
+// vapigen: requires Cis.Session_create, Cis.Session_delete, Vcenter.NamespaceManagement.Software.Supervisors.Upgrades.Jobs_create
 //! Starts the upgrade of a Supervisor and prints the id of the task doing it.
 //!
 //! `cargo run --example upgrade_supervisor -- --url https://vc.example.com --user administrator@vsphere.local --supervisor supervisor-1 --version v1.30.1`

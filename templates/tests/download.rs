@@ -1,5 +1,10 @@
-//! The support-bundle download against a small HTTP server on 127.0.0.1 that can cut a
-//! stream short, as vCenter does when it aborts a bundle.
+// vapigen: requires Vcenter.NamespaceManagement.SupportBundle_create
+//! The support-bundle download of a per-cluster location (the generated `Location`,
+//! converted into the runtime's `BundleLocation`) against a small HTTP server on 127.0.0.1.
+//! The download's own cases (the GET form, a bundle cut short, a rejected or spent token,
+//! the session kept from other hosts, two downloads at once) are the runtime's tests
+//! (`runtime/tests/download.rs`); the 9.1 per-Supervisor location is in
+//! `supervisor_support_bundles.rs`.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -7,12 +12,10 @@ use std::path::Path;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use vsphere_api::vcenter::namespace_management::support_bundle::{Location, Token};
-use vsphere_api::{Client, DownloadError, DownloadProgress, TokenForm};
+use vsphere_api::{Client, DownloadProgress, TokenForm};
 
 mod support;
 use support::tar;
-
-const BLOCK: usize = 512;
 
 /// Serves one connection: reads the request, answers `head` then `body`, and closes.
 /// Returns the address and a handle giving the raw request.
@@ -133,166 +136,5 @@ async fn complete_bundle_is_saved_under_the_server_name() {
     assert!(
         request.ends_with(r#"{"wcp-support-bundle-token":"tok-once"}"#),
         "{request}"
-    );
-}
-
-#[tokio::test]
-async fn get_form_sends_the_token_in_a_header() {
-    let bundle = tar(&[("a.log", 10)]);
-    let (addr, request) = serve_once(ok_head(Some(bundle.len()), "b.tar"), bundle.clone()).await;
-    let mut out = Vec::new();
-    let done = client(addr)
-        .download_support_bundle(
-            location(addr, "127.0.0.1", "tok-get"),
-            TokenForm::GetHeader,
-            &mut out,
-            |_| {},
-        )
-        .await
-        .expect("downloads");
-    assert_eq!(out, bundle);
-    assert_eq!(done.file_name.as_deref(), Some("b.tar"));
-    let request = request.await.expect("request");
-    assert!(
-        request.starts_with("GET /wcp/support-bundle HTTP/1.1\r\n"),
-        "{request}"
-    );
-    assert!(
-        request
-            .to_ascii_lowercase()
-            .contains("wcp-support-bundle-token: tok-get\r\n"),
-        "{request}"
-    );
-}
-
-#[tokio::test]
-async fn a_bundle_cut_short_is_an_error_and_leaves_no_file() {
-    let bundle = tar(&[("wcp/kube-apiserver.log", 70_000)]);
-    // No Content-Length: the body ends when the server closes, as an aborted bundle does.
-    for cut in [300, 20_000, bundle.len() - 2 * BLOCK] {
-        let (addr, _) = serve_once(ok_head(None, "cut.tar"), bundle[..cut].to_vec()).await;
-        let dir = tempfile::tempdir().expect("dir");
-        let err = client(addr)
-            .download_support_bundle_to_dir(
-                location(addr, "127.0.0.1", "tok-cut"),
-                TokenForm::PostBody,
-                dir.path(),
-                |_| {},
-            )
-            .await
-            .expect_err("incomplete");
-        assert!(
-            matches!(err, DownloadError::Incomplete(_)),
-            "cut at {cut}: {err:?}"
-        );
-        assert!(
-            files_in(dir.path()).is_empty(),
-            "cut at {cut}: {:?}",
-            files_in(dir.path())
-        );
-    }
-}
-
-#[tokio::test]
-async fn a_rejected_token_is_its_own_error() {
-    let head =
-        "HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned();
-    let (addr, _) = serve_once(head, Vec::new()).await;
-    let mut out = Vec::new();
-    let err = client(addr)
-        .download_support_bundle(
-            location(addr, "127.0.0.1", "tok-bad"),
-            TokenForm::PostBody,
-            &mut out,
-            |_| {},
-        )
-        .await
-        .expect_err("401");
-    assert!(matches!(err, DownloadError::TokenRejected), "{err:?}");
-    assert!(out.is_empty());
-}
-
-#[tokio::test]
-async fn a_spent_token_is_never_sent_twice() {
-    let bundle = tar(&[("a.log", 10)]);
-    let (addr, _) = serve_once(ok_head(Some(bundle.len()), "b.tar"), bundle).await;
-    let api = client(addr);
-    let mut out = Vec::new();
-    api.download_support_bundle(
-        location(addr, "127.0.0.1", "tok-twice"),
-        TokenForm::PostBody,
-        &mut out,
-        |_| {},
-    )
-    .await
-    .expect("first use");
-    // The server is gone; a second attempt must fail before any connection is tried.
-    let err = api
-        .download_support_bundle(
-            location(addr, "127.0.0.1", "tok-twice"),
-            TokenForm::PostBody,
-            &mut out,
-            |_| {},
-        )
-        .await
-        .expect_err("second use");
-    assert!(matches!(err, DownloadError::TokenSpent), "{err:?}");
-}
-
-#[tokio::test]
-async fn the_session_does_not_go_to_another_host() {
-    let bundle = tar(&[("a.log", 10)]);
-    let (addr, request) = serve_once(ok_head(Some(bundle.len()), "b.tar"), bundle).await;
-    let mut out = Vec::new();
-    // `localhost` is another origin than the client's `127.0.0.1`.
-    client(addr)
-        .download_support_bundle(
-            location(addr, "localhost", "tok-other"),
-            TokenForm::PostBody,
-            &mut out,
-            |_| {},
-        )
-        .await
-        .expect("downloads");
-    let request = request.await.expect("request").to_ascii_lowercase();
-    assert!(!request.contains("vmware-api-session-id"), "{request}");
-}
-
-#[tokio::test]
-async fn two_downloads_at_once_keep_their_own_bytes_and_never_overwrite() {
-    let first = tar(&[("first.log", 3000)]);
-    let second = tar(&[("second.log", 1000)]);
-    let (addr_a, _) = serve_once(ok_head(Some(first.len()), "same.tar"), first.clone()).await;
-    let (addr_b, _) = serve_once(ok_head(Some(second.len()), "same.tar"), second.clone()).await;
-    let dir = tempfile::tempdir().expect("dir");
-    std::fs::write(dir.path().join("same.tar"), b"an earlier bundle").expect("write");
-    let (client_a, client_b) = (client(addr_a), client(addr_b));
-    let (a, b) = tokio::join!(
-        client_a.download_support_bundle_to_dir(
-            location(addr_a, "127.0.0.1", "tok-a"),
-            TokenForm::PostBody,
-            dir.path(),
-            |_| {}
-        ),
-        client_b.download_support_bundle_to_dir(
-            location(addr_b, "127.0.0.1", "tok-b"),
-            TokenForm::PostBody,
-            dir.path(),
-            |_| {}
-        ),
-    );
-    let (a, b) = (a.expect("first"), b.expect("second"));
-    let read =
-        |d: &vsphere_api::Downloaded| std::fs::read(d.path.as_ref().expect("path")).expect("saved");
-    assert_eq!(read(&a), first);
-    assert_eq!(read(&b), second);
-    assert_ne!(a.path, b.path);
-    assert_eq!(
-        std::fs::read(dir.path().join("same.tar")).expect("kept"),
-        b"an earlier bundle"
-    );
-    assert_eq!(
-        files_in(dir.path()),
-        ["same-2.tar", "same-3.tar", "same.tar"]
     );
 }

@@ -1,3 +1,4 @@
+// vapigen: requires Cis.Session_create, Cis.Session_delete, Cis.Tasks_get, Esx.Settings.Depots.Offline_createFromHost$Task, Vcenter.NamespaceManagement.SupportBundle_create, Vcenter.NamespaceManagement.Supervisors.SupportBundles_create, Vcenter.NamespaceManagement.Software.Supervisors.Upgrades.Jobs_create, Vcenter.Namespaces.NamespaceSelfService_activateWithTemplate, Vcenter.Namespaces.ManagementServices.AccessGrants_create
 //! The examples, run as a user runs them, against a local server that speaks vCenter's
 //! wire format (through the crate's own typed mocks).
 //!
@@ -9,9 +10,10 @@ use std::process::{Command, Output};
 
 use vsphere_api::ids::TaskId;
 use vsphere_api::mock::MockVsphere;
+use vsphere_api::vcenter::namespace_management::supervisors::support_bundles;
 use vsphere_api::vcenter::namespace_management::support_bundle::{Location, Token};
 use vsphere_api::ErrorType;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 mod support;
@@ -100,6 +102,68 @@ async fn support_bundle_saves_under_the_server_name() {
         std::fs::read(dir.path().join("wcp-support-bundle-domain-c8.tar")).expect("saved"),
         tar()
     );
+}
+
+#[tokio::test]
+async fn support_bundle_of_a_supervisor_uses_the_9_1_operation() {
+    let server = vcenter().await;
+    let location = support_bundles::CreateResult::new(
+        format!("{}/wcp/supervisor-support-bundle", server.uri()),
+        support_bundles::Token::new(
+            "tok-sv".into(),
+            "2026-11-22T23:05:00Z".parse().expect("date-time"),
+        ),
+    );
+    server
+        .mock_support_bundles_create()
+        .expect(1)
+        .returns(location)
+        .await;
+    server
+        .mock_support_bundle_create()
+        .expect(0)
+        .returns(Location::new(
+            "unused".into(),
+            Token::new("unused".into(), "unused".into()),
+        ))
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/wcp/supervisor-support-bundle"))
+        .and(body_json(
+            serde_json::json!({"wcp-support-bundle-token": "tok-sv"}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header(
+                    "content-disposition",
+                    "attachment; filename=wcp-support-bundle-supervisor-1.tar",
+                )
+                .set_body_bytes(tar()),
+        )
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().expect("dir");
+    let dir_arg = dir.path().to_string_lossy().into_owned();
+    let output = run(
+        "support_bundle",
+        &server,
+        &["--supervisor", "supervisor-1", "--dir", &dir_arg],
+    );
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("wcp-support-bundle-supervisor-1.tar: 2048 bytes, 1 files"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("wcp-support-bundle-supervisor-1.tar")).expect("saved"),
+        tar()
+    );
+
+    let output = run("support_bundle", &server, &["--dir", &dir_arg]);
+    let (_, stderr) = text(&output);
+    assert!(!output.status.success());
+    assert!(stderr.contains("--supervisor"), "{stderr}");
 }
 
 #[tokio::test]

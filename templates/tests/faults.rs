@@ -1,3 +1,4 @@
+// vapigen: requires Cis.Session_create, Cis.Tasks_get, Esx.Settings.Depots.Offline_createFromHost$Task, Vcenter.NamespaceManagement.SupportBundle_create, Vcenter.Namespaces.ManagementServices.AccessGrants_create
 //! The server-fault matrix: a local server that misbehaves on purpose, case by case, across
 //! the operations, the session, tasks and the download. Every case must end in the typed
 //! error it names (or a tolerant decode), without a panic and without hanging.
@@ -19,7 +20,8 @@ use vsphere_api::vcenter::namespaces::management_services::access_grants::{
     CreateSpec as GrantSpec, WorkloadSelectorCreateSpec,
 };
 use vsphere_api::{
-    Client, DownloadError, Error, ErrorType, TaskError, TokenForm, WaitOptions, MAX_RAW_BODY,
+    Client, DownloadError, Error, ErrorType, TaskError, TaskStatus, TokenForm, WaitOptions,
+    MAX_RAW_BODY,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -577,7 +579,9 @@ fn cases() -> Vec<Case> {
             .await
             .expect_err("503");
         check!(
-            err.api().is_some_and(|e| e.is_service_unavailable()),
+            err.api().is_some_and(
+                |e| e.status() == 503 && e.error_type() == Some(&ErrorType::ServiceUnavailable)
+            ),
             "{err:?}"
         );
         Ok(())
@@ -641,7 +645,7 @@ fn cases() -> Vec<Case> {
             .await
             .expect_err("deadline");
         check!(
-            matches!(&err, TaskError::DeadlinePassed { last: Status::Unknown(s), .. } if s == "SUSPENDED"),
+            matches!(&err, TaskError::DeadlinePassed { last: TaskStatus::Unknown(s), .. } if s == "SUSPENDED"),
             "{err:?}"
         );
         Ok(())
@@ -655,7 +659,7 @@ fn cases() -> Vec<Case> {
             .await
             .expect_err("poll");
         check!(
-            matches!(&err, TaskError::Poll { source, .. } if source.api().is_some_and(|e| e.is_not_found())),
+            matches!(&err, TaskError::Poll { source, .. } if source.api().is_some_and(|e| e.error_type() == Some(&ErrorType::NotFound))),
             "{err:?}"
         );
         Ok(())

@@ -1,9 +1,11 @@
-//! Logging in again when the session expires: opt-in, once, and never for the login
-//! itself or the support-bundle download.
+// vapigen: requires Cis.Session_create, Vcenter.NamespaceManagement.Software.Supervisors.Upgrades.Jobs_create
+//! Logging in again when the session expires, around a generated operation: opt-in, once,
+//! through the spec's session service, and the operation's typed error when it does not help.
+//! (That the login itself and the support-bundle download are never retried is the
+//! runtime's own test, `the_login_itself_and_the_download_are_never_retried`.)
 
 use serde_json::json;
-use vsphere_api::vcenter::namespace_management::support_bundle::{Location, Token};
-use vsphere_api::{Client, DownloadError, Error, TokenForm};
+use vsphere_api::{Client, Error};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -200,41 +202,5 @@ async fn no_relogin_without_credentials_or_for_other_refusals() {
         paths(&server).await.len(),
         1,
         "a refusal that is not an expired session is not retried"
-    );
-}
-
-#[tokio::test]
-async fn the_login_itself_and_the_download_are_never_retried() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(expired())
-        .mount(&server)
-        .await;
-    let client = Client::builder(server.uri())
-        .relogin_with("admin", "pw")
-        .build()
-        .expect("client");
-    assert!(client.login("admin", "pw").await.is_err());
-    assert_eq!(paths(&server).await.len(), 1, "one login attempt");
-
-    server.reset().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(401))
-        .mount(&server)
-        .await;
-    let location = Location::new(
-        format!("{}/wcp/support-bundle", server.uri()),
-        Token::new("tok".into(), "soon".into()),
-    );
-    let mut out = Vec::new();
-    let err = client
-        .download_support_bundle(location, TokenForm::PostBody, &mut out, |_| {})
-        .await
-        .expect_err("401");
-    assert!(matches!(err, DownloadError::TokenRejected));
-    assert_eq!(
-        paths(&server).await.len(),
-        1,
-        "the one-time token is sent once, and no login follows"
     );
 }

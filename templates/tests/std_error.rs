@@ -1,8 +1,11 @@
+// vapigen: requires Vcenter.Namespaces.ManagementServices.AccessGrants_create
 //! Decoding of error answers beyond the documented pairs (those are in
-//! `documented_errors.rs`): the bodies real servers, proxies and old releases send.
+//! `documented_errors.rs`) into a generated error enum: the bodies real servers, proxies
+//! and old releases send. The standard error's own accessors, its bound on raw bodies and
+//! the `/api` status map are the runtime's tests (`runtime/tests/std_error.rs`).
 
 use vsphere_api::vcenter::namespaces::management_services::access_grants::CreateError;
-use vsphere_api::{ErrorType, OperationError, StdError, MAX_RAW_BODY};
+use vsphere_api::{ErrorType, OperationError, StdError};
 
 fn decode(status: u16, body: &str) -> CreateError {
     CreateError::from_std(StdError::from_response(status, body.as_bytes()))
@@ -89,56 +92,4 @@ fn rest_style_wrapped_error_is_unwrapped() {
     let e = decode(400, body);
     assert!(e.is_already_exists(), "{e:?}");
     assert_eq!(e.std_error().message(), Some("exists"));
-}
-
-#[test]
-fn data_accessors_and_challenge() {
-    let body = r#"{"error_type": "INVALID_ARGUMENT",
-                   "messages": [{"id": "a", "default_message": "d", "localized": "localized text", "args": ["x"]}],
-                   "data": {"primary": "spec.access_grant", "secondary": ["spec.enabled"]},
-                   "challenge": "Basic realm=\"vCenter\""}"#;
-    let e = decode(400, body);
-    let std = e.std_error();
-    let locations = std.argument_locations().expect("argument locations");
-    assert_eq!(locations.primary, "spec.access_grant");
-    assert_eq!(locations.secondary, ["spec.enabled"]);
-    assert_eq!(std.challenge(), Some("Basic realm=\"vCenter\""));
-    assert_eq!(
-        std.message(),
-        Some("localized text"),
-        "the localized text is preferred"
-    );
-    assert!(std.transient_indication().is_none());
-
-    let transient =
-        StdError::from_response(503, br#"{"messages": [], "data": {"is_transient": true}}"#);
-    assert_eq!(
-        transient.transient_indication().map(|t| t.is_transient),
-        Some(true)
-    );
-}
-
-#[test]
-fn a_huge_body_is_kept_bounded() {
-    let body = "x".repeat(MAX_RAW_BODY * 4);
-    let e = decode(500, &body);
-    assert_eq!(e.std_error().raw_body().map(str::len), Some(MAX_RAW_BODY));
-}
-
-#[test]
-fn status_map_of_the_api() {
-    let cases = [
-        (400, Some(ErrorType::InvalidArgument)),
-        (401, Some(ErrorType::Unauthenticated)),
-        (403, Some(ErrorType::Unauthorized)),
-        (404, Some(ErrorType::NotFound)),
-        (409, Some(ErrorType::ConcurrentChange)),
-        (500, Some(ErrorType::Error)),
-        (503, Some(ErrorType::ServiceUnavailable)),
-        (502, None),
-        (418, None),
-    ];
-    for (status, kind) in cases {
-        assert_eq!(ErrorType::for_status(status), kind, "status {status}");
-    }
 }

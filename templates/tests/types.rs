@@ -1,3 +1,4 @@
+// vapigen: requires Cis.Tasks_get, Esx.Settings.Depots.Offline_createFromHost$Task, Vcenter.NamespaceManagement.SupportBundle_create, Vcenter.NamespaceManagement.Software.Supervisors.Upgrades.Jobs_create
 //! The wire behaviour of the generated types: what a vCenter sends and expects.
 
 use serde_json::json;

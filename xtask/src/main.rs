@@ -1,12 +1,15 @@
-//! `cargo xtask codegen [--check]`: the maintainer's entry point to the generator.
-//! `cargo xtask bench [--quick]`: the benchmarks of the generator and the generated client.
+//! `cargo xtask codegen [--check] [--spec FILE --out DIR [--name NAME]]`: the maintainer's
+//! entry point to the generator. `cargo xtask bench [--quick]`: the benchmarks (package
+//! `vapigen-bench`, which needs the generated crate; xtask itself never does, so it builds
+//! and regenerates `generated/` even when that is broken or gone).
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-mod bench;
+mod corpus;
 
 #[derive(Parser)]
 #[command(about = "Tasks of the vapigen workspace")]
@@ -17,59 +20,68 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate generated/ from spec/ and templates/.
+    /// Generate a crate from a spec: generated/ from spec/vsphere.yaml by default.
     Codegen {
-        /// Change nothing; fail, naming each stale file, when generated/ is not up to date.
+        /// Change nothing; fail, naming each stale file, when the crate is not up to date.
         #[arg(long)]
         check: bool,
-        /// The workspace to work in (spec/, templates/, generated/); this one by default.
+        /// The OpenAPI document (YAML or JSON) in VMware's dialect; spec/vsphere.yaml by
+        /// default.
+        #[arg(long, requires = "out")]
+        spec: Option<PathBuf>,
+        /// The folder of the crate to write; generated/ by default.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The crate's package name; with --out, the folder's name by default
+        /// (`vsphere-api` for generated/).
+        #[arg(long)]
+        name: Option<String>,
+        /// The workspace to work in (spec/, templates/, runtime/, generated/); this one by
+        /// default.
         #[arg(long, hide = true)]
         root: Option<PathBuf>,
     },
+    /// Generate a crate from each of VMware's published specs (../shared/corpus/) into
+    /// target/corpus/, and check each builds, passes clippy and doc, and passes its tests.
+    Corpus {
+        /// The folder of specs.
+        #[arg(long, default_value = corpus::DEFAULT_DIR)]
+        dir: PathBuf,
+    },
     /// Measure the generator and the generated client; writes target/bench/summary.json
-    /// (see BENCHMARKS.md).
+    /// (see BENCHMARKS.md). Runs `cargo run --release --manifest-path bench/Cargo.toml`.
     Bench {
         /// Fewer repetitions and smaller bundles (64 and 256 MiB): under 3 minutes.
         #[arg(long)]
         quick: bool,
     },
-    /// One support-bundle download with the generated client; `bench` runs it as a child
-    /// process to measure its peak memory.
-    #[command(hide = true)]
-    BenchDownloadChild {
-        #[arg(long)]
-        url: String,
-        #[arg(long)]
-        token: String,
-        #[arg(long)]
-        out: PathBuf,
-    },
-    /// Runs a program and prints its wall time and peak RSS; `bench` measures curl with it.
-    #[command(hide = true)]
-    BenchRssChild {
-        /// Once the program has ended well, flush this file to disk (fsync) within the
-        /// timing, as the client's download to a folder does.
-        #[arg(long)]
-        fsync: Option<PathBuf>,
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
-        command: Vec<String>,
-    },
-    /// Prints the synthetic spec of about this many operations that `bench` times (to
-    /// profile the generator on it: put it in a copy of the workspace and run codegen --root).
-    #[command(hide = true)]
-    BenchSpec {
-        #[arg(long)]
-        operations: usize,
-    },
 }
 
 fn main() -> ExitCode {
     match Cli::parse().task {
-        Task::Codegen { check, root } => codegen(&root.unwrap_or_else(workspace_root), check),
-        Task::Bench { quick } => bench::bench(&workspace_root(), quick),
-        Task::BenchDownloadChild { url, token, out } => bench::download_child(&url, &token, &out),
-        Task::BenchRssChild { fsync, command } => bench::rss_child(&command, fsync.as_deref()),
-        Task::BenchSpec { operations } => bench::print_spec(&workspace_root(), operations),
+        Task::Codegen {
+            check,
+            spec,
+            out,
+            name,
+            root,
+        } => {
+            let root = root.unwrap_or_else(workspace_root);
+            let mut layout = vapigen::Layout::under(&root);
+            if let Some(out) = out {
+                layout.crate_name = package_name_of(&out);
+                layout.out = out;
+            }
+            if let Some(spec) = spec {
+                layout.spec = spec;
+            }
+            if let Some(name) = name {
+                layout.crate_name = name;
+            }
+            codegen(&root, &layout, check)
+        }
+        Task::Corpus { dir } => corpus::run(&workspace_root(), &dir),
+        Task::Bench { quick } => bench(&workspace_root(), quick),
     }
 }
 
@@ -80,20 +92,50 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-fn codegen(root: &Path, check: bool) -> ExitCode {
-    let layout = vapigen::Layout::under(root);
-    let report = match vapigen::codegen(&layout, check) {
+/// `target/corpus/Snap API_9` -> `snap-api-9`: a package name from a folder's name.
+fn package_name_of(out: &Path) -> String {
+    let folder = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let mut name = String::new();
+    for c in folder.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_end_matches('-');
+    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.to_owned()
+    } else {
+        format!("api-{name}")
+    }
+}
+
+fn codegen(root: &Path, layout: &vapigen::Layout, check: bool) -> ExitCode {
+    let show = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let out = format!("{}/", show(&layout.out).trim_end_matches('/'));
+    let started = Instant::now();
+    eprintln!(
+        "{} {out} ({}) from {} ...",
+        if check { "checking" } else { "generating" },
+        layout.crate_name,
+        show(&layout.spec)
+    );
+    let report = match vapigen::codegen(layout, check) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("error: {e}");
-            eprintln!("generated/ was left as it was.");
+            eprintln!("{out} was left as it was.");
             return ExitCode::FAILURE;
         }
     };
-    let show = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let took = format!("{:.1} s", started.elapsed().as_secs_f64());
     if check {
         if report.is_clean() {
-            println!("generated/ is up to date");
+            println!("{out} is up to date ({took})");
             return ExitCode::SUCCESS;
         }
         for path in &report.changed {
@@ -102,7 +144,7 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
         for path in &report.extra {
             eprintln!("not generated any more: {}", show(path));
         }
-        eprintln!("generated/ is stale; run `cargo xtask codegen`");
+        eprintln!("{out} is stale; run `cargo xtask codegen`");
         return ExitCode::FAILURE;
     }
     for path in &report.changed {
@@ -112,22 +154,67 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
         println!("removed {}", show(path));
     }
     if report.is_clean() {
-        println!("generated/ was already up to date");
+        println!("{out} was already up to date ({took})");
+    } else {
+        println!(
+            "{out}: {} written, {} removed ({took})",
+            report.changed.len(),
+            report.extra.len()
+        );
     }
     ExitCode::SUCCESS
 }
 
+/// The benchmarks live in their own package, which depends on the generated crate.
+fn bench(root: &Path, quick: bool) -> ExitCode {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .args(["run", "--release", "--quiet", "--manifest-path"])
+        .arg(root.join("bench").join("Cargo.toml"))
+        .arg("--");
+    // bench/ is a workspace of its own; the main one's target folder has its dependencies
+    // built already.
+    if std::env::var_os("CARGO_TARGET_DIR").is_none() {
+        command.env("CARGO_TARGET_DIR", root.join("target"));
+    }
+    if quick {
+        command.arg("--quick");
+    }
+    eprintln!("bench: cargo run --release --manifest-path bench/Cargo.toml (the first build takes a few minutes)");
+    match command.status() {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: could not run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// `cargo test` alone catches a stale generated/: this is check mode, as CI runs it.
     #[test]
     fn generated_crate_is_up_to_date() {
-        let root = super::workspace_root();
+        let root = workspace_root();
         let report =
             vapigen::codegen(&vapigen::Layout::under(&root), true).expect("the spec generates");
         assert!(
             report.is_clean(),
             "generated/ is stale; run `cargo xtask codegen`:\n{report:#?}"
         );
+    }
+
+    #[test]
+    fn package_names_from_folders() {
+        assert_eq!(
+            package_name_of(Path::new("target/corpus/vsan-data-protection-9.1.0.0")),
+            "vsan-data-protection-9-1-0-0"
+        );
+        assert_eq!(package_name_of(Path::new("/tmp/Snap API")), "snap-api");
+        assert_eq!(package_name_of(Path::new("/tmp/9lives")), "api-9lives");
     }
 }

@@ -6,7 +6,8 @@ use std::process::Command;
 
 const WORKSPACE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
-/// A scratch workspace with the real spec and templates and an empty generated/.
+/// A scratch workspace with the real spec and templates and no generated/ at all: the
+/// generator needs nothing of it to make it.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_dir(
@@ -19,7 +20,6 @@ fn scratch() -> tempfile::TempDir {
         dir.path().join("spec/vsphere.yaml"),
     )
     .expect("spec");
-    fs::create_dir_all(dir.path().join("generated")).expect("generated dir");
     dir
 }
 
@@ -73,6 +73,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn check_fails_naming_stale_files_then_write_then_nothing_to_do() {
     let dir = scratch();
     let root = dir.path();
+    fs::create_dir_all(root.join("generated")).expect("generated dir");
     fs::write(
         root.join("generated/leftover.rs"),
         "// from an older spec\n",
@@ -96,7 +97,10 @@ fn check_fails_naming_stale_files_then_write_then_nothing_to_do() {
 
     let (ok, text) = xtask(root, &[]);
     assert!(ok, "{text}");
-    assert_eq!(text.trim(), "generated/ was already up to date");
+    assert!(
+        text.contains("generated/ was already up to date ("),
+        "{text}"
+    );
     assert_eq!(
         snapshot(&root.join("generated")),
         first,
@@ -131,11 +135,50 @@ fn a_broken_spec_fails_with_its_pointer_and_leaves_generated_untouched() {
     assert!(!ok, "{text}");
     assert!(
         text.contains(
-            "error: #/paths/~1vcenter~1namespace-management~1clusters~1{cluster}~1support-bundle/post/responses/201/content/application~1json/schema: \
+            "error: 1 problem in the spec:\n  #/paths/~1vcenter~1namespace-management~1clusters~1{cluster}~1support-bundle/post/responses/201/content/application~1json/schema: \
              `$ref: #/components/schemas/Vcenter.NamespaceManagement.SupportBundle.Nowhere` points at nothing in the document"
         ),
         "{text}"
     );
     assert!(text.contains("generated/ was left as it was."), "{text}");
     assert_eq!(snapshot(&root.join("generated")), before);
+}
+
+/// `--spec FILE --out DIR`: a crate for any spec, anywhere, named after its folder, its
+/// manifest pointing at this workspace's runtime.
+#[test]
+fn any_spec_into_any_folder() {
+    let dir = scratch();
+    let root = dir.path();
+    let out = tempfile::tempdir().expect("out dir");
+    let crate_dir = out.path().join("My API 2");
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("codegen")
+        .arg("--spec")
+        .arg(root.join("spec/vsphere.yaml"))
+        .arg("--out")
+        .arg(&crate_dir)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .expect("runs xtask");
+    let text = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    let manifest = fs::read_to_string(crate_dir.join("Cargo.toml")).expect("manifest");
+    assert!(manifest.contains("name = \"my-api-2\""), "{manifest}");
+    let runtime = crate_dir
+        .join(manifest_value(&manifest, "vapi-runtime = { path = \"").expect("runtime path"));
+    assert_eq!(
+        fs::canonicalize(runtime.parent().expect("parent")).ok(),
+        fs::canonicalize(root).ok(),
+        "the path leads to <root>/runtime"
+    );
+    assert!(crate_dir.join("src/lib.rs").exists());
+}
+
+fn manifest_value<'m>(manifest: &'m str, prefix: &str) -> Option<&'m str> {
+    let start = manifest.find(prefix)? + prefix.len();
+    let end = manifest[start..].find('"')? + start;
+    Some(&manifest[start..end])
 }

@@ -19,19 +19,17 @@ impl<'a> Api<'a> {
     /// `POST /session`
     pub async fn create(
         &self,
-        credentials: &crate::Credentials,
-    ) -> Result<crate::Secret, crate::Error<CreateError>> {
-        let path = "/session".to_owned();
-        let call = crate::call::Call::new(
+        credentials: &::vapi_runtime::Credentials,
+    ) -> Result<::vapi_runtime::Secret, ::vapi_runtime::Error<CreateError>> {
+        let call = ::vapi_runtime::codegen::Call::new(
                 "Cis.Session_create",
-                ::reqwest::Method::POST,
+                ::vapi_runtime::codegen::Method::POST,
                 "/session",
-                path,
+                "/session".to_owned(),
             )
             .basic_auth(credentials)
             .secret_answer();
-        let answer = self.client.send_once::<CreateError>(call).await?;
-        answer.json()
+        self.client.send_once::<CreateError>(call).await?.json()
     }
 
     /// Terminates the validity of a session token. This is the equivalent of log out.
@@ -39,13 +37,12 @@ impl<'a> Api<'a> {
     /// A session identifier is expected as part of the request.
     ///
     /// `DELETE /session`
-    pub async fn delete(&self) -> Result<(), crate::Error<DeleteError>> {
-        let path = "/session".to_owned();
-        let call = crate::call::Call::new(
+    pub async fn delete(&self) -> Result<(), ::vapi_runtime::Error<DeleteError>> {
+        let call = ::vapi_runtime::codegen::Call::new(
             "Cis.Session_delete",
-            ::reqwest::Method::DELETE,
+            ::vapi_runtime::codegen::Method::DELETE,
             "/session",
-            path,
+            "/session".to_owned(),
         );
         self.client.send::<DeleteError>(call).await?;
         Ok(())
@@ -58,16 +55,14 @@ impl<'a> Api<'a> {
     /// This API is meant to serve the needs of various front-end projects that may want to display the name of the user. Examples of this include various web-based user interfaces and logging facilities.
     ///
     /// `GET /session`
-    pub async fn get(&self) -> Result<Info, crate::Error<GetError>> {
-        let path = "/session".to_owned();
-        let call = crate::call::Call::new(
+    pub async fn get(&self) -> Result<Info, ::vapi_runtime::Error<GetError>> {
+        let call = ::vapi_runtime::codegen::Call::new(
             "Cis.Session_get",
-            ::reqwest::Method::GET,
+            ::vapi_runtime::codegen::Method::GET,
             "/session",
-            path,
+            "/session".to_owned(),
         );
-        let answer = self.client.send::<GetError>(call).await?;
-        answer.json()
+        self.client.send::<GetError>(call).await?.json()
     }
 }
 
@@ -102,11 +97,11 @@ impl Info {
 #[non_exhaustive]
 pub enum CreateError {
     /// `401` (`UNAUTHENTICATED`): if the session creation fails due to request specific issues. Due to the security nature of the API the details of the error are not disclosed.
-    Unauthenticated(crate::StdError),
+    Unauthenticated(::vapi_runtime::StdError),
     /// `503` (`SERVICE_UNAVAILABLE`): if session creation fails due to server specific issues, for example connection to a back end component is failing. Due to the security nature of this API further details will not be disclosed in the error. Please refer to component health information, administrative logs and product specific documentation for possible causes.
-    ServiceUnavailable(crate::StdError),
+    ServiceUnavailable(::vapi_runtime::StdError),
     /// An error kind or status this operation does not document; status and body are kept.
-    Undocumented(crate::StdError),
+    Undocumented(::vapi_runtime::StdError),
 }
 
 impl CreateError {
@@ -127,7 +122,7 @@ impl CreateError {
     }
 
     /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &crate::StdError {
+    pub fn std_error(&self) -> &::vapi_runtime::StdError {
         match self {
             Self::Unauthenticated(error)
             | Self::ServiceUnavailable(error)
@@ -141,32 +136,36 @@ impl CreateError {
     }
 
     /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&crate::ErrorType> {
+    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
         self.std_error().error_type()
     }
 
     /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
         self.std_error().messages()
     }
 }
 
-impl crate::OperationError for CreateError {
-    fn from_std(mut error: crate::StdError) -> Self {
+impl ::vapi_runtime::OperationError for CreateError {
+    fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
         let documented = match error.status() {
-            401 => Some(crate::ErrorType::Unauthenticated),
-            503 => Some(crate::ErrorType::ServiceUnavailable),
+            401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
+            503 => Some(::vapi_runtime::ErrorType::ServiceUnavailable),
             _ => None,
         };
         error.infer_error_type(documented);
         match error.error_type() {
-            Some(crate::ErrorType::Unauthenticated) => Self::Unauthenticated(error),
-            Some(crate::ErrorType::ServiceUnavailable) => Self::ServiceUnavailable(error),
+            Some(::vapi_runtime::ErrorType::Unauthenticated) => {
+                Self::Unauthenticated(error)
+            }
+            Some(::vapi_runtime::ErrorType::ServiceUnavailable) => {
+                Self::ServiceUnavailable(error)
+            }
             _ => Self::Undocumented(error),
         }
     }
 
-    fn std_error(&self) -> &crate::StdError {
+    fn std_error(&self) -> &::vapi_runtime::StdError {
         CreateError::std_error(self)
     }
 }
@@ -183,9 +182,9 @@ impl ::std::error::Error for CreateError {}
 #[non_exhaustive]
 pub enum DeleteError {
     /// `401` (`UNAUTHENTICATED`): if the session id is missing from the request or the corresponding session object cannot be found.
-    Unauthenticated(crate::StdError),
+    Unauthenticated(::vapi_runtime::StdError),
     /// An error kind or status this operation does not document; status and body are kept.
-    Undocumented(crate::StdError),
+    Undocumented(::vapi_runtime::StdError),
 }
 
 impl DeleteError {
@@ -198,7 +197,7 @@ impl DeleteError {
     }
 
     /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &crate::StdError {
+    pub fn std_error(&self) -> &::vapi_runtime::StdError {
         match self {
             Self::Unauthenticated(error) | Self::Undocumented(error) => error,
         }
@@ -210,30 +209,32 @@ impl DeleteError {
     }
 
     /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&crate::ErrorType> {
+    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
         self.std_error().error_type()
     }
 
     /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
         self.std_error().messages()
     }
 }
 
-impl crate::OperationError for DeleteError {
-    fn from_std(mut error: crate::StdError) -> Self {
+impl ::vapi_runtime::OperationError for DeleteError {
+    fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
         let documented = match error.status() {
-            401 => Some(crate::ErrorType::Unauthenticated),
+            401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
             _ => None,
         };
         error.infer_error_type(documented);
         match error.error_type() {
-            Some(crate::ErrorType::Unauthenticated) => Self::Unauthenticated(error),
+            Some(::vapi_runtime::ErrorType::Unauthenticated) => {
+                Self::Unauthenticated(error)
+            }
             _ => Self::Undocumented(error),
         }
     }
 
-    fn std_error(&self) -> &crate::StdError {
+    fn std_error(&self) -> &::vapi_runtime::StdError {
         DeleteError::std_error(self)
     }
 }
@@ -250,9 +251,9 @@ impl ::std::error::Error for DeleteError {}
 #[non_exhaustive]
 pub enum GetError {
     /// `401` (`UNAUTHENTICATED`): if the session id is missing from the request or the corresponding session object cannot be found.
-    Unauthenticated(crate::StdError),
+    Unauthenticated(::vapi_runtime::StdError),
     /// An error kind or status this operation does not document; status and body are kept.
-    Undocumented(crate::StdError),
+    Undocumented(::vapi_runtime::StdError),
 }
 
 impl GetError {
@@ -265,7 +266,7 @@ impl GetError {
     }
 
     /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &crate::StdError {
+    pub fn std_error(&self) -> &::vapi_runtime::StdError {
         match self {
             Self::Unauthenticated(error) | Self::Undocumented(error) => error,
         }
@@ -277,30 +278,32 @@ impl GetError {
     }
 
     /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&crate::ErrorType> {
+    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
         self.std_error().error_type()
     }
 
     /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
         self.std_error().messages()
     }
 }
 
-impl crate::OperationError for GetError {
-    fn from_std(mut error: crate::StdError) -> Self {
+impl ::vapi_runtime::OperationError for GetError {
+    fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
         let documented = match error.status() {
-            401 => Some(crate::ErrorType::Unauthenticated),
+            401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
             _ => None,
         };
         error.infer_error_type(documented);
         match error.error_type() {
-            Some(crate::ErrorType::Unauthenticated) => Self::Unauthenticated(error),
+            Some(::vapi_runtime::ErrorType::Unauthenticated) => {
+                Self::Unauthenticated(error)
+            }
             _ => Self::Undocumented(error),
         }
     }
 
-    fn std_error(&self) -> &crate::StdError {
+    fn std_error(&self) -> &::vapi_runtime::StdError {
         GetError::std_error(self)
     }
 }

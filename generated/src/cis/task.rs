@@ -23,7 +23,7 @@ pub struct Info {
     /// Description of the operation associated with the task.
     ///
     /// Since vSphere API 6.7.
-    pub description: crate::vapi::std::LocalizableMessage,
+    pub description: ::vapi_runtime::LocalizableMessage,
     /// Identifier of the service containing the operation.
     ///
     /// Since vSphere API 6.7.
@@ -60,7 +60,7 @@ pub struct Info {
     ///
     /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<crate::vapi::std::errors::Error>,
+    pub error: Option<::vapi_runtime::StdErrorBody>,
     /// Time when the operation is started.
     ///
     /// This property is optional and it is only relevant when the value of *Cis.Task.Info.status* is one of *Cis.Task.Status.RUNNING*, *Cis.Task.Status.BLOCKED*, *Cis.Task.Status.SUCCEEDED*, or *Cis.Task.Status.FAILED*.
@@ -87,7 +87,7 @@ pub struct Info {
 impl Info {
     /// A `Info` with the required fields; the optional ones are unset.
     pub fn new(
-        description: crate::vapi::std::LocalizableMessage,
+        description: ::vapi_runtime::LocalizableMessage,
         service: crate::ids::ServiceId,
         operation: crate::ids::OperationId,
         status: Status,
@@ -127,7 +127,7 @@ pub struct Progress {
     /// Message about the work progress.
     ///
     /// Since vSphere API 6.7.
-    pub message: crate::vapi::std::LocalizableMessage,
+    pub message: ::vapi_runtime::LocalizableMessage,
 }
 
 impl Progress {
@@ -135,7 +135,7 @@ impl Progress {
     pub fn new(
         total: i64,
         completed: i64,
-        message: crate::vapi::std::LocalizableMessage,
+        message: ::vapi_runtime::LocalizableMessage,
     ) -> Self {
         Self { total, completed, message }
     }

@@ -18,15 +18,13 @@ impl<'a> Api<'a> {
     pub async fn cancel(
         &self,
         task: &crate::ids::TaskId,
-    ) -> Result<(), crate::Error<CancelError>> {
-        let path = format!(
-            "/cis/tasks/{}", crate ::call::path_value("task", task.as_str()) ?
-        );
-        let call = crate::call::Call::new(
+    ) -> Result<(), ::vapi_runtime::Error<CancelError>> {
+        let task = ::vapi_runtime::codegen::path_value("task", task.as_str())?;
+        let call = ::vapi_runtime::codegen::Call::new(
                 "Cis.Tasks_cancel",
-                ::reqwest::Method::POST,
+                ::vapi_runtime::codegen::Method::POST,
                 "/cis/tasks/{task}",
-                path,
+                format!("/cis/tasks/{task}"),
             )
             .query("action", "cancel");
         self.client.send::<CancelError>(call).await?;
@@ -39,18 +37,15 @@ impl<'a> Api<'a> {
     pub async fn get(
         &self,
         task: &crate::ids::TaskId,
-    ) -> Result<crate::cis::task::Info, crate::Error<GetError>> {
-        let path = format!(
-            "/cis/tasks/{}", crate ::call::path_value("task", task.as_str()) ?
-        );
-        let call = crate::call::Call::new(
+    ) -> Result<crate::cis::task::Info, ::vapi_runtime::Error<GetError>> {
+        let task = ::vapi_runtime::codegen::path_value("task", task.as_str())?;
+        let call = ::vapi_runtime::codegen::Call::new(
             "Cis.Tasks_get",
-            ::reqwest::Method::GET,
+            ::vapi_runtime::codegen::Method::GET,
             "/cis/tasks/{task}",
-            path,
+            format!("/cis/tasks/{task}"),
         );
-        let answer = self.client.send::<GetError>(call).await?;
-        answer.json()
+        self.client.send::<GetError>(call).await?.json()
     }
 }
 
@@ -59,21 +54,21 @@ impl<'a> Api<'a> {
 #[non_exhaustive]
 pub enum CancelError {
     /// `400` (`NOT_ALLOWED_IN_CURRENT_STATE`): if the task is already finished or cannot be canceled now.
-    NotAllowedInCurrentState(crate::StdError),
+    NotAllowedInCurrentState(::vapi_runtime::StdError),
     /// `400` (`UNSUPPORTED`): if the task is not cancelable.
-    Unsupported(crate::StdError),
+    Unsupported(::vapi_runtime::StdError),
     /// `401` (`UNAUTHENTICATED`): if the user can not be authenticated.
-    Unauthenticated(crate::StdError),
+    Unauthenticated(::vapi_runtime::StdError),
     /// `403` (`UNAUTHORIZED`): if the user doesn't have the required privileges.
-    Unauthorized(crate::StdError),
+    Unauthorized(::vapi_runtime::StdError),
     /// `404` (`NOT_FOUND`): if the task is not found.
-    NotFound(crate::StdError),
+    NotFound(::vapi_runtime::StdError),
     /// `500` (`ERROR`): if the system reports an error while responding to the request.
-    Error(crate::StdError),
+    Error(::vapi_runtime::StdError),
     /// `503` (`SERVICE_UNAVAILABLE`): if the system is unable to communicate with a service to complete the request.
-    ServiceUnavailable(crate::StdError),
+    ServiceUnavailable(::vapi_runtime::StdError),
     /// An error kind or status this operation does not document; status and body are kept.
-    Undocumented(crate::StdError),
+    Undocumented(::vapi_runtime::StdError),
 }
 
 impl CancelError {
@@ -124,7 +119,7 @@ impl CancelError {
     }
 
     /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &crate::StdError {
+    pub fn std_error(&self) -> &::vapi_runtime::StdError {
         match self {
             Self::NotAllowedInCurrentState(error)
             | Self::Unsupported(error)
@@ -143,42 +138,46 @@ impl CancelError {
     }
 
     /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&crate::ErrorType> {
+    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
         self.std_error().error_type()
     }
 
     /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
         self.std_error().messages()
     }
 }
 
-impl crate::OperationError for CancelError {
-    fn from_std(mut error: crate::StdError) -> Self {
+impl ::vapi_runtime::OperationError for CancelError {
+    fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
         let documented = match error.status() {
-            401 => Some(crate::ErrorType::Unauthenticated),
-            403 => Some(crate::ErrorType::Unauthorized),
-            404 => Some(crate::ErrorType::NotFound),
-            500 => Some(crate::ErrorType::Error),
-            503 => Some(crate::ErrorType::ServiceUnavailable),
+            401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
+            403 => Some(::vapi_runtime::ErrorType::Unauthorized),
+            404 => Some(::vapi_runtime::ErrorType::NotFound),
+            500 => Some(::vapi_runtime::ErrorType::Error),
+            503 => Some(::vapi_runtime::ErrorType::ServiceUnavailable),
             _ => None,
         };
         error.infer_error_type(documented);
         match error.error_type() {
-            Some(crate::ErrorType::NotAllowedInCurrentState) => {
+            Some(::vapi_runtime::ErrorType::NotAllowedInCurrentState) => {
                 Self::NotAllowedInCurrentState(error)
             }
-            Some(crate::ErrorType::Unsupported) => Self::Unsupported(error),
-            Some(crate::ErrorType::Unauthenticated) => Self::Unauthenticated(error),
-            Some(crate::ErrorType::Unauthorized) => Self::Unauthorized(error),
-            Some(crate::ErrorType::NotFound) => Self::NotFound(error),
-            Some(crate::ErrorType::Error) => Self::Error(error),
-            Some(crate::ErrorType::ServiceUnavailable) => Self::ServiceUnavailable(error),
+            Some(::vapi_runtime::ErrorType::Unsupported) => Self::Unsupported(error),
+            Some(::vapi_runtime::ErrorType::Unauthenticated) => {
+                Self::Unauthenticated(error)
+            }
+            Some(::vapi_runtime::ErrorType::Unauthorized) => Self::Unauthorized(error),
+            Some(::vapi_runtime::ErrorType::NotFound) => Self::NotFound(error),
+            Some(::vapi_runtime::ErrorType::Error) => Self::Error(error),
+            Some(::vapi_runtime::ErrorType::ServiceUnavailable) => {
+                Self::ServiceUnavailable(error)
+            }
             _ => Self::Undocumented(error),
         }
     }
 
-    fn std_error(&self) -> &crate::StdError {
+    fn std_error(&self) -> &::vapi_runtime::StdError {
         CancelError::std_error(self)
     }
 }
@@ -195,17 +194,17 @@ impl ::std::error::Error for CancelError {}
 #[non_exhaustive]
 pub enum GetError {
     /// `401` (`UNAUTHENTICATED`): if the user can not be authenticated.
-    Unauthenticated(crate::StdError),
+    Unauthenticated(::vapi_runtime::StdError),
     /// `403` (`UNAUTHORIZED`): if the user doesn't have the required privileges.
-    Unauthorized(crate::StdError),
+    Unauthorized(::vapi_runtime::StdError),
     /// `404` (`NOT_FOUND`): if the task is not found.
-    NotFound(crate::StdError),
+    NotFound(::vapi_runtime::StdError),
     /// `500` (`ERROR`): if the system reports an error while responding to the request.
-    Error(crate::StdError),
+    Error(::vapi_runtime::StdError),
     /// `503` (`SERVICE_UNAVAILABLE`): if the system is unable to communicate with a service to complete the request.
-    ServiceUnavailable(crate::StdError),
+    ServiceUnavailable(::vapi_runtime::StdError),
     /// An error kind or status this operation does not document; status and body are kept.
-    Undocumented(crate::StdError),
+    Undocumented(::vapi_runtime::StdError),
 }
 
 impl GetError {
@@ -244,7 +243,7 @@ impl GetError {
     }
 
     /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &crate::StdError {
+    pub fn std_error(&self) -> &::vapi_runtime::StdError {
         match self {
             Self::Unauthenticated(error)
             | Self::Unauthorized(error)
@@ -261,38 +260,42 @@ impl GetError {
     }
 
     /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&crate::ErrorType> {
+    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
         self.std_error().error_type()
     }
 
     /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
         self.std_error().messages()
     }
 }
 
-impl crate::OperationError for GetError {
-    fn from_std(mut error: crate::StdError) -> Self {
+impl ::vapi_runtime::OperationError for GetError {
+    fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
         let documented = match error.status() {
-            401 => Some(crate::ErrorType::Unauthenticated),
-            403 => Some(crate::ErrorType::Unauthorized),
-            404 => Some(crate::ErrorType::NotFound),
-            500 => Some(crate::ErrorType::Error),
-            503 => Some(crate::ErrorType::ServiceUnavailable),
+            401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
+            403 => Some(::vapi_runtime::ErrorType::Unauthorized),
+            404 => Some(::vapi_runtime::ErrorType::NotFound),
+            500 => Some(::vapi_runtime::ErrorType::Error),
+            503 => Some(::vapi_runtime::ErrorType::ServiceUnavailable),
             _ => None,
         };
         error.infer_error_type(documented);
         match error.error_type() {
-            Some(crate::ErrorType::Unauthenticated) => Self::Unauthenticated(error),
-            Some(crate::ErrorType::Unauthorized) => Self::Unauthorized(error),
-            Some(crate::ErrorType::NotFound) => Self::NotFound(error),
-            Some(crate::ErrorType::Error) => Self::Error(error),
-            Some(crate::ErrorType::ServiceUnavailable) => Self::ServiceUnavailable(error),
+            Some(::vapi_runtime::ErrorType::Unauthenticated) => {
+                Self::Unauthenticated(error)
+            }
+            Some(::vapi_runtime::ErrorType::Unauthorized) => Self::Unauthorized(error),
+            Some(::vapi_runtime::ErrorType::NotFound) => Self::NotFound(error),
+            Some(::vapi_runtime::ErrorType::Error) => Self::Error(error),
+            Some(::vapi_runtime::ErrorType::ServiceUnavailable) => {
+                Self::ServiceUnavailable(error)
+            }
             _ => Self::Undocumented(error),
         }
     }
 
-    fn std_error(&self) -> &crate::StdError {
+    fn std_error(&self) -> &::vapi_runtime::StdError {
         GetError::std_error(self)
     }
 }

@@ -254,14 +254,14 @@ pub struct Notification {
     /// The notification message.
     ///
     /// Since vSphere API 7.0.0.0.
-    pub message: crate::vapi::std::LocalizableMessage,
+    pub message: ::vapi_runtime::LocalizableMessage,
     /// The resolution message, if any.
     ///
     /// Only set if there is a resolution available for this notification.
     ///
     /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<crate::vapi::std::LocalizableMessage>,
+    pub resolution: Option<::vapi_runtime::LocalizableMessage>,
     /// The originator of the notification.
     ///
     /// Only set if there is an originator available for this notification.
@@ -283,7 +283,7 @@ impl Notification {
     pub fn new(
         id: String,
         time: ::chrono::DateTime<::chrono::Utc>,
-        message: crate::vapi::std::LocalizableMessage,
+        message: ::vapi_runtime::LocalizableMessage,
     ) -> Self {
         Self {
             r#type: None,

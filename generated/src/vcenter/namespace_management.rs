@@ -3,6 +3,7 @@
 
 pub mod namespace_templates;
 pub mod software;
+pub mod supervisors;
 pub mod support_bundle;
 
 /// The operations under `vcenter::namespace_management`, on a borrowed [`crate::Client`].
@@ -19,6 +20,11 @@ impl<'a> Api<'a> {
     /// The operations under `vcenter::namespace_management::software`.
     pub fn software(&self) -> software::Api<'a> {
         software::Api::new(self.client)
+    }
+
+    /// The operations under `vcenter::namespace_management::supervisors`.
+    pub fn supervisors(&self) -> supervisors::Api<'a> {
+        supervisors::Api::new(self.client)
     }
 
     /// The operations under `vcenter::namespace_management::support_bundle`.

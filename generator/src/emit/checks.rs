@@ -1,9 +1,10 @@
-//! `impl crate::Check` for the structs that have rules: the spec's constraints, checked
+//! `impl Check` (the runtime's trait) for the structs that have rules: the spec's constraints, checked
 //! before a request is sent.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::runtime;
 use super::ty::ident;
 use crate::model::{Field, Model, Rule, Struct, Ty, TypeDef, TypeKind};
 use crate::names;
@@ -23,10 +24,12 @@ pub fn check_impl(model: &Model, def: &TypeDef, s: &Struct) -> Option<TokenStrea
         .iter()
         .any(|f| f.docs.deprecated.is_some())
         .then(|| quote!(#[allow(deprecated)]));
+    let check_trait = runtime::item("Check");
+    let invalid = runtime::item("InvalidRequest");
     Some(quote! {
         #allow
-        impl crate::Check for #name {
-            fn check(&self, path: &str) -> Result<(), crate::InvalidRequest> {
+        impl #check_trait for #name {
+            fn check(&self, path: &str) -> Result<(), #invalid> {
                 #(#constraints)*
                 #(#rules)*
                 #(#nested)*
@@ -45,13 +48,15 @@ fn field_constraints(f: &Field) -> Option<TokenStream> {
     let as_str = quote!(value.as_str());
     let min = option_usize(f.constraints.min_length);
     let max = option_usize(f.constraints.max_length);
-    let length = (f.constraints.min_length.is_some() || f.constraints.max_length.is_some())
-        .then(|| quote!(crate::check::length(path, #wire, #as_str, #min, #max)?;));
-    let pattern = f
-        .constraints
-        .pattern
-        .as_ref()
-        .map(|p| quote!(crate::check::pattern(path, #wire, #as_str, #p)?;));
+    let length =
+        (f.constraints.min_length.is_some() || f.constraints.max_length.is_some()).then(|| {
+            let length = runtime::check("length");
+            quote!(#length(path, #wire, #as_str, #min, #max)?;)
+        });
+    let pattern = f.constraints.pattern.as_ref().map(|p| {
+        let pattern = runtime::check("pattern");
+        quote!(#pattern(path, #wire, #as_str, #p)?;)
+    });
     let field = ident(&f.rust);
     Some(if f.required {
         quote! { { let value = &self.#field; #length #pattern } }
@@ -68,6 +73,7 @@ fn option_usize(value: Option<usize>) -> TokenStream {
 }
 
 fn rule_check(model: &Model, s: &Struct, rule: &Rule) -> TokenStream {
+    let fail = runtime::check("fail");
     let wire_of = |rust: &str| {
         s.fields
             .iter()
@@ -98,13 +104,13 @@ fn rule_check(model: &Model, s: &Struct, rule: &Rule) -> TokenStream {
                     let f = ident(r);
                     let w = wire_of(r);
                     let reason = format!("is required when `{disc_wire}` is `{}`", case.wire);
-                    quote!(if self.#f.is_none() { return crate::check::fail(path, #w, #reason); })
+                    quote!(if self.#f.is_none() { return #fail(path, #w, #reason); })
                 });
                 let forbidden = case.forbidden.iter().map(|r| {
                     let f = ident(r);
                     let w = wire_of(r);
                     let reason = format!("must be unset when `{disc_wire}` is `{}`", case.wire);
-                    quote!(if self.#f.is_some() { return crate::check::fail(path, #w, #reason); })
+                    quote!(if self.#f.is_some() { return #fail(path, #w, #reason); })
                 });
                 quote!(#enum_path::#variant => { #(#required)* #(#forbidden)* })
             });
@@ -127,7 +133,7 @@ fn rule_check(model: &Model, s: &Struct, rule: &Rule) -> TokenStream {
             let last = wires.last().cloned().unwrap_or_default();
             quote! {
                 if [#(self.#idents.is_some()),*].iter().filter(|set| **set).count() > 1 {
-                    return crate::check::fail(path, #last, #reason);
+                    return #fail(path, #last, #reason);
                 }
             }
         }
@@ -144,6 +150,7 @@ fn nested_check(model: &Model, f: &Field) -> Option<TokenStream> {
     }
     let field = ident(&f.rust);
     let label = names::unraw(&f.rust);
+    let check_trait = runtime::item("Check");
     // A boxed field (a type that contains itself) is checked through the box.
     let value = if f.boxed {
         quote!(&**value)
@@ -153,15 +160,15 @@ fn nested_check(model: &Model, f: &Field) -> Option<TokenStream> {
     let each = match &f.ty {
         Ty::Map { .. } => quote! {
             for (key, item) in value.iter() {
-                crate::Check::check(item, &format!("{path}.{}[{key:?}]", #label))?;
+                #check_trait::check(item, &format!("{path}.{}[{key:?}]", #label))?;
             }
         },
         Ty::List(_) | Ty::Set(_) => quote! {
             for (i, item) in value.iter().enumerate() {
-                crate::Check::check(item, &format!("{path}.{}[{i}]", #label))?;
+                #check_trait::check(item, &format!("{path}.{}[{i}]", #label))?;
             }
         },
-        _ => quote!(crate::Check::check(#value, &format!("{path}.{}", #label))?;),
+        _ => quote!(#check_trait::check(#value, &format!("{path}.{}", #label))?;),
     };
     Some(if f.required {
         quote! { { let value = &self.#field; #each } }

@@ -58,6 +58,11 @@ fn doc_lines(docs: &Docs) -> Vec<String> {
     lines
 }
 
+/// One line of prose for a doc comment, made safe for rustdoc.
+pub fn prose(line: &str) -> String {
+    sanitize(line.trim())
+}
+
 /// Escapes what rustdoc would misread, outside code spans.
 fn sanitize(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);

@@ -2,25 +2,24 @@
 //!
 //! The decoding rule lives in the runtime (`StdError`, `ErrorType::for_status`); what is
 //! generated is only what differs per operation: its kinds and, for a body without
-//! `error_type`, the kind its own documentation gives each status.
+//! `error_type`, the kind its own documentation gives each status (`kind_by_status`,
+//! decided by `vapi::errors`).
 
-use std::collections::BTreeMap;
-
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::runtime;
 use super::ty::ident;
 use crate::model::{ErrorCase, Operation};
 use crate::names;
 
-/// `create` -> `CreateError`.
-pub fn error_enum_name(op: &Operation) -> String {
-    format!("{}Error", names::type_name(names::unraw(&op.method_name)))
-}
-
 pub fn error_enum(op: &Operation) -> TokenStream {
-    let name = format_ident!("{}", error_enum_name(op));
+    let name = format_ident!("{}", names::error_enum(&op.method_name));
     let method = names::unraw(&op.method_name);
+    let std_error = runtime::item("StdError");
+    let error_type = runtime::item("ErrorType");
+    let message = runtime::item("LocalizableMessage");
+    let operation_error = runtime::item("OperationError");
     let doc = format!(
         " The errors of `{method}` (`{} {}`), one variant per error the spec documents.",
         op.http_method, op.path
@@ -38,11 +37,17 @@ pub fn error_enum(op: &Operation) -> TokenStream {
             case.wire,
             one_line(&case.docs.text)
         );
-        quote! { #[doc = #doc] #variant(crate::StdError), }
+        quote! { #[doc = #doc] #variant(#std_error), }
     });
     let arms = op.errors.iter().map(|case| {
         let variant = ident(&case.kind);
-        quote!(Some(crate::ErrorType::#variant) => Self::#variant(error),)
+        if case.known_to_runtime {
+            quote!(Some(#error_type::#variant) => Self::#variant(error),)
+        } else {
+            // A kind newer than the runtime: the runtime keeps it as `Unknown`.
+            let wire = &case.wire;
+            quote!(Some(#error_type::Unknown(kind)) if kind == #wire => Self::#variant(error),)
+        }
     });
     let std_arms = op.errors.iter().map(|case| {
         let variant = ident(&case.kind);
@@ -50,10 +55,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
     });
     let predicates = op.errors.iter().map(|case| {
         let variant = ident(&case.kind);
-        let is = format_ident!(
-            "is_{}",
-            names::field_name(&case.kind).trim_start_matches("r#")
-        );
+        let is = format_ident!("is_{}", names::unraw(&names::field_name(&case.kind)));
         let doc = format!(" Whether the service answered `{}`.", case.wire);
         quote! {
             #[doc = #doc]
@@ -62,16 +64,15 @@ pub fn error_enum(op: &Operation) -> TokenStream {
             }
         }
     });
-    let by_status = documented_kind_by_status(&op.errors)
-        .into_iter()
-        .map(|(status, kind)| {
-            let variant = ident(kind);
-            let status = proc_macro2::Literal::u16_unsuffixed(status);
-            quote!(#status => Some(crate::ErrorType::#variant),)
-        });
+    let by_status = op.kind_by_status.iter().filter_map(|(status, kind)| {
+        let case = op.errors.iter().find(|c| &c.kind == kind)?;
+        let status = Literal::u16_unsuffixed(*status);
+        let value = kind_value(case, &error_type);
+        Some(quote!(#status => Some(#value),))
+    });
     let documented = op.errors.iter().flat_map(|case| {
         case.statuses.iter().map(move |status| {
-            let status = proc_macro2::Literal::u16_unsuffixed(*status);
+            let status = Literal::u16_unsuffixed(*status);
             let wire = &case.wire;
             quote!((#status, #wire),)
         })
@@ -83,7 +84,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// An error kind or status this operation does not document; status and body are kept.
-            Undocumented(crate::StdError),
+            Undocumented(#std_error),
         }
 
         impl #name {
@@ -93,7 +94,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
             #(#predicates)*
 
             /// The standard error behind the variant: status, messages, data, raw body.
-            pub fn std_error(&self) -> &crate::StdError {
+            pub fn std_error(&self) -> &#std_error {
                 match self {
                     #(#std_arms)|* | Self::Undocumented(error) => error,
                 }
@@ -105,18 +106,18 @@ pub fn error_enum(op: &Operation) -> TokenStream {
             }
 
             /// The error kind: as the body said it, or as the status implies when it did not.
-            pub fn error_type(&self) -> Option<&crate::ErrorType> {
+            pub fn error_type(&self) -> Option<&#error_type> {
                 self.std_error().error_type()
             }
 
             /// The localizable messages, the first one describing the error itself.
-            pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+            pub fn messages(&self) -> &[#message] {
                 self.std_error().messages()
             }
         }
 
-        impl crate::OperationError for #name {
-            fn from_std(mut error: crate::StdError) -> Self {
+        impl #operation_error for #name {
+            fn from_std(mut error: #std_error) -> Self {
                 let documented = match error.status() {
                     #(#by_status)*
                     _ => None,
@@ -128,7 +129,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
                 }
             }
 
-            fn std_error(&self) -> &crate::StdError {
+            fn std_error(&self) -> &#std_error {
                 #name::std_error(self)
             }
         }
@@ -143,20 +144,15 @@ pub fn error_enum(op: &Operation) -> TokenStream {
     }
 }
 
-/// The statuses at which exactly one kind is documented: there the status alone decides
-/// when a body carries no `error_type`.
-pub fn documented_kind_by_status(cases: &[ErrorCase]) -> BTreeMap<u16, &str> {
-    let mut by_status: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
-    for case in cases {
-        for status in &case.statuses {
-            by_status.entry(*status).or_default().push(&case.kind);
-        }
+/// The kind as a value: its variant, or its wire value for a kind newer than the runtime.
+fn kind_value(case: &ErrorCase, error_type: &TokenStream) -> TokenStream {
+    if case.known_to_runtime {
+        let variant = ident(&case.kind);
+        quote!(#error_type::#variant)
+    } else {
+        let wire = &case.wire;
+        quote!(#error_type::from(#wire))
     }
-    by_status
-        .into_iter()
-        .filter(|(_, kinds)| kinds.len() == 1)
-        .map(|(s, kinds)| (s, kinds[0]))
-        .collect()
 }
 
 fn one_line(text: &str) -> String {

@@ -58,6 +58,12 @@ fn id_item(id: &IdType) -> TokenStream {
             }
         }
 
+        impl From<#name> for String {
+            fn from(id: #name) -> Self {
+                id.0
+            }
+        }
+
         impl AsRef<str> for #name {
             fn as_ref(&self) -> &str {
                 &self.0

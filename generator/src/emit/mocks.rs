@@ -1,21 +1,24 @@
 //! `src/mock.rs` (feature `mock`): a `MockVsphere` trait on `wiremock::MockServer` with one
 //! method per operation, `mock_<service>_<operation>`, so users' tests mount answers
 //! without knowing paths or wire shapes. The mounting itself is the runtime's
-//! (`templates/src/mocking.rs`).
+//! (`vapi_runtime::mock`).
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::errors::error_enum_name;
+use super::runtime;
 use super::ty::{ident, Scope};
-use crate::model::{Model, Operation, Ty};
+use crate::model::{Model, Operation, PathPart, Ty};
 use crate::names;
 
 pub fn mock_file(model: &Model) -> TokenStream {
     let scope = Scope { model, module: &[] };
     let names = mock_names(model);
+    let operation_mock = runtime::mock("OperationMock");
+    let mock_spec = runtime::mock("MockSpec");
+    let server = runtime::mock("MockServer");
     let mut signatures = Vec::new();
     let mut bodies = Vec::new();
     for op in model.operations.values() {
@@ -27,12 +30,12 @@ pub fn mock_file(model: &Model) -> TokenStream {
         );
         signatures.push(quote! {
             #[doc = #doc]
-            fn #name(&self) -> OperationMock<'_, #answer>;
+            fn #name(&self) -> #operation_mock<'_, #answer>;
         });
         let method = &op.http_method;
-        let path = path_regex(&op.path);
+        let path = path_regex(op);
         let query = op.fixed_query.iter().map(|(k, v)| quote!((#k, #v)));
-        let success = op.success.as_ref().map_or(200, |s| s.status);
+        let success = Literal::u16_unsuffixed(op.success.as_ref().map_or(200, |s| s.status));
         let module = model
             .services
             .get(&op.service)
@@ -42,12 +45,12 @@ pub fn mock_file(model: &Model) -> TokenStream {
             quote!(&[])
         } else {
             let module = module.iter().map(|m| ident(m));
-            let error = format_ident!("{}", error_enum_name(op));
+            let error = format_ident!("{}", names::error_enum(&op.method_name));
             quote!(crate #(::#module)* :: #error::DOCUMENTED)
         };
         bodies.push(quote! {
-            fn #name(&self) -> OperationMock<'_, #answer> {
-                OperationMock::new(self, MockSpec {
+            fn #name(&self) -> #operation_mock<'_, #answer> {
+                #operation_mock::new(self, #mock_spec {
                     method: #method,
                     path: #path,
                     fixed_query: &[#(#query),*],
@@ -60,7 +63,7 @@ pub fn mock_file(model: &Model) -> TokenStream {
     quote! {
         #![doc = " Typed mocks of every operation, on `wiremock` (feature `mock`)."]
 
-        pub use crate::mocking::{MockSpec, OperationMock};
+        pub use ::vapi_runtime::mock::{MockServer, MockSpec, OperationMock};
 
         /// One method per operation: `server.mock_<service>_<operation>()`, then `.returns(..)`
         /// or `.fails_with(ErrorType::..)`.
@@ -68,7 +71,7 @@ pub fn mock_file(model: &Model) -> TokenStream {
             #(#signatures)*
         }
 
-        impl MockVsphere for ::wiremock::MockServer {
+        impl MockVsphere for #server {
             #(#bodies)*
         }
     }
@@ -120,17 +123,14 @@ fn answer_type(scope: &Scope, op: &Operation) -> TokenStream {
 }
 
 /// `/a/{id}/b` -> `^/api/a/[^/]+/b$`.
-fn path_regex(path: &str) -> String {
+fn path_regex(op: &Operation) -> String {
     let mut out = String::from("^/api");
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&regex::escape(&rest[..open]));
-        out.push_str("[^/]+");
-        rest = rest[open..]
-            .find('}')
-            .map_or("", |close| &rest[open + close + 1..]);
+    for part in &op.path.parts {
+        match part {
+            PathPart::Text(text) => out.push_str(&regex::escape(text)),
+            PathPart::Param(_) => out.push_str("[^/]+"),
+        }
     }
-    out.push_str(&regex::escape(rest));
     out.push('$');
     out
 }

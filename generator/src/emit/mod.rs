@@ -1,15 +1,20 @@
 //! Step 4 of the pipeline: model -> the files of the generated crate.
 //!
-//! Each Rust module of the model becomes one file (`src/vcenter/namespaces.rs`); the
-//! hand-written templates are carried over as they are. Nothing is formatted or written
-//! here: `write` does that, after everything has been computed.
+//! Each Rust module of the model becomes one file (`src/vcenter/namespaces.rs`); the crate's
+//! root and client are made here too, and the hand-written templates carried over
+//! (`templates`). Emitting is rendering only: every decision was made by `lower` and `vapi`
+//! and shows in the model. Nothing is formatted or written here: `write` does that, after
+//! everything has been computed.
 
 mod checks;
+mod crate_root;
 mod docs;
 mod errors;
 mod ids;
 mod mocks;
+mod runtime;
 mod services;
+mod templates;
 mod tests;
 mod ty;
 mod types;
@@ -19,10 +24,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Docs, Model, Operation, TypeDef};
 use crate::names;
-use crate::pointer::Pointer;
+use crate::vapi::namespaces::{CLIENT_MODULE, IDS_MODULE, MOCK_MODULE};
 use ty::{ident, Scope};
 
 /// The hand-written files the crate is made of, by path relative to `templates/`.
@@ -31,72 +36,35 @@ pub struct Templates {
     pub files: BTreeMap<String, String>,
 }
 
+/// What the generated crate is called and where the runtime it depends on is.
+#[derive(Debug, Clone)]
+pub struct CrateSettings {
+    /// The package name, `vsphere-api`.
+    pub name: String,
+    /// The path from the crate's folder to the runtime's, as the manifest writes it
+    /// (`../runtime`).
+    pub runtime_path: String,
+}
+
 /// One file of the generated crate, before formatting.
 pub enum Content {
     /// Emitted Rust, formatted by `write`.
     Rust(TokenStream),
-    /// A template, carried over as it is.
+    /// Text carried or written as it is.
     Text(String),
 }
 
-/// The modules of the runtime (`templates/src/`) and of the mocks, which the top-level
-/// modules of the spec must not be named like.
-const RUNTIME_MODULES: &[&str] = &[
-    "call",
-    "check",
-    "client",
-    "download",
-    "error",
-    "mock",
-    "mocking",
-    "secret",
-    "tar_check",
-    "task",
-    "tls",
-];
-
-/// The module of the id newtypes, `crate::ids`.
-const IDS_MODULE: &str = "ids";
-
-/// The line in `templates/src/lib.rs` that the generated `pub mod` lines replace.
-pub const MODULES_MARKER: &str = "// @generated-modules";
-
-/// All files of the generated crate, by path relative to `generated/`.
-pub fn emit(model: &Model, templates: &Templates) -> Result<BTreeMap<String, Content>> {
+/// All files of the generated crate, by path relative to its folder.
+pub fn emit(
+    model: &Model,
+    templates: &Templates,
+    settings: &CrateSettings,
+) -> Result<BTreeMap<String, Content>> {
     let tree = ModuleTree::new(model);
-    let mut files = BTreeMap::new();
-    for (path, text) in &templates.files {
-        files.insert(path.clone(), Content::Text(text.clone()));
-    }
-    let lib = templates
-        .files
-        .get("src/lib.rs")
-        .ok_or_else(|| Error::Emit {
-            file: "templates/src/lib.rs".to_owned(),
-            message: "the template is missing".to_owned(),
-        })?;
+    let mut files = templates::carried(model, templates, settings)?;
+    let readme = files.contains_key("README.md");
     let mut top = tree.children(&[]);
-    if let Some(clash) = top
-        .iter()
-        .find(|m| RUNTIME_MODULES.contains(&names::unraw(m)))
-    {
-        // A spec problem, so it names the place in the spec (an `Emit` error has no pointer).
-        return Err(Error::invalid(
-            &top_module_pointer(model, clash),
-            format!("a service or schema module named `{}` clashes with the runtime's module of that name", names::unraw(clash)),
-        ));
-    }
     if !model.ids.is_empty() {
-        if top.iter().any(|m| m == IDS_MODULE) {
-            // A spec problem, so it names the place in the spec (an `Emit` error, which has
-            // no pointer, broke that promise; found by tests/robustness.rs).
-            return Err(Error::invalid(
-                &top_module_pointer(model, IDS_MODULE),
-                format!(
-                    "a service or schema module named `{IDS_MODULE}` clashes with the id types' module"
-                ),
-            ));
-        }
         let ids: Vec<_> = model.ids.values().collect();
         files.insert(
             format!("src/{IDS_MODULE}.rs"),
@@ -105,18 +73,25 @@ pub fn emit(model: &Model, templates: &Templates) -> Result<BTreeMap<String, Con
         top.push(IDS_MODULE.to_owned());
         top.sort();
     }
-    files.insert("src/lib.rs".to_owned(), Content::Text(fill_lib(lib, &top)?));
-    if !model.operations.is_empty() {
+    let mock = !model.operations.is_empty();
+    if mock {
         files.insert(
-            "src/mock.rs".to_owned(),
+            format!("src/{MOCK_MODULE}.rs"),
             Content::Rust(mocks::mock_file(model)),
         );
     }
+    files.insert(
+        "src/lib.rs".to_owned(),
+        Content::Text(crate_root::lib_file(model, &top, readme, mock)),
+    );
+    files.insert(
+        format!("src/{CLIENT_MODULE}.rs"),
+        Content::Rust(crate_root::client_file(model)),
+    );
     if model.operations.values().any(|op| !op.errors.is_empty()) {
-        let crate_name = crate_name(templates)?;
         files.insert(
             "tests/documented_errors.rs".to_owned(),
-            Content::Rust(tests::documented_errors_test(model, &crate_name)),
+            Content::Rust(tests::documented_errors_test(model, &settings.name)),
         );
     }
     for (module, node) in &tree.nodes {
@@ -132,66 +107,10 @@ pub fn emit(model: &Model, templates: &Templates) -> Result<BTreeMap<String, Con
                 module,
                 node,
                 &tree.children(module),
-            )?),
+            )),
         );
     }
     Ok(files)
-}
-
-/// The place in the spec that makes the top-level module `module`: the first schema in it,
-/// else the tag of the first operation of a service in it.
-fn top_module_pointer(model: &Model, module: &str) -> Pointer {
-    let under = |path: &[String]| path.first().is_some_and(|m| m == module);
-    if let Some(def) = model.types.values().find(|def| under(&def.module)) {
-        return def.pointer.clone();
-    }
-    model
-        .operations
-        .values()
-        .find(|op| {
-            model
-                .services
-                .get(&op.service)
-                .is_some_and(|s| under(&s.module))
-        })
-        .map_or_else(Pointer::root, |op| op.pointer.join("tags").join(0))
-}
-
-/// The package name of the generated crate, from `templates/Cargo.toml`.
-fn crate_name(templates: &Templates) -> Result<String> {
-    let manifest = templates
-        .files
-        .get("Cargo.toml")
-        .map(String::as_str)
-        .unwrap_or_default();
-    manifest
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("name = ")
-                .map(|n| n.trim_matches('"').to_owned())
-        })
-        .ok_or_else(|| Error::Emit {
-            file: "templates/Cargo.toml".to_owned(),
-            message: "no `name = \"...\"` line to name the crate by".to_owned(),
-        })
-}
-
-fn fill_lib(template: &str, children: &[String]) -> Result<String> {
-    if !template.contains(MODULES_MARKER) {
-        return Err(Error::Emit {
-            file: "templates/src/lib.rs".to_owned(),
-            message: format!("the template has no `{MODULES_MARKER}` line to put the modules at"),
-        });
-    }
-    // The generated modules are formatted by prettyplease when they are made; rustfmt
-    // would lay them out differently, so `cargo fmt` is told to leave them alone.
-    let mods = children
-        .iter()
-        .map(|m| format!("#[rustfmt::skip]\npub mod {m};"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    Ok(template.replacen(MODULES_MARKER, &mods, 1))
 }
 
 #[derive(Default)]
@@ -287,7 +206,7 @@ fn module_file(
     module: &[String],
     node: &Node,
     children: &[String],
-) -> Result<TokenStream> {
+) -> TokenStream {
     let docs = node.docs.map(docs::inner_doc_attrs).unwrap_or_else(|| {
         let path = names::join(module, "::");
         let line = format!(" Types of `{path}`.");
@@ -297,60 +216,19 @@ fn module_file(
     let children = children.iter().map(|c| ident(c));
     let scope = Scope { model, module };
     let items = node.types.iter().map(|def| types::type_item(&scope, def));
-    check_operation_names(node)?;
     let errors = node
         .operations
         .iter()
         .filter(|op| !op.errors.is_empty())
         .map(|op| errors::error_enum(op));
-    let api = if node.on_service_path {
-        Some(services::api_items(
-            &scope,
-            &service_children,
-            &node.operations,
-        )?)
-    } else {
-        None
-    };
-    Ok(quote! {
+    let api = node
+        .on_service_path
+        .then(|| services::api_items(&scope, &service_children, &node.operations));
+    quote! {
         #docs
         #(pub mod #children;)*
         #api
         #(#items)*
         #(#errors)*
-    })
-}
-
-/// The names made for operations must not land on a schema's type in the same module.
-fn check_operation_names(node: &Node) -> Result<()> {
-    if node.on_service_path {
-        if let Some(def) = node
-            .types
-            .iter()
-            .find(|def| names::unraw(&def.name) == services::API)
-        {
-            return Err(Error::unsupported(
-                &def.pointer,
-                format!("a schema named `{}` in a service's module", services::API),
-                "the module's operation accessor has that name",
-            ));
-        }
     }
-    for op in &node.operations {
-        let name = errors::error_enum_name(op);
-        if let Some(def) = node
-            .types
-            .iter()
-            .find(|def| names::unraw(&def.name) == name)
-        {
-            return Err(Error::NameCollision {
-                pointer: op.pointer.join("operationId"),
-                name: op.operation_id.clone(),
-                other: def.schema.clone(),
-                other_pointer: def.pointer.clone(),
-                rust: name,
-            });
-        }
-    }
-    Ok(())
 }

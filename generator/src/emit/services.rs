@@ -2,77 +2,54 @@
 //!
 //! Each module on the way to a Vapi service gets an `Api<'a>` borrowing the client, with an
 //! accessor per child; a service's `Api` has a method per operation. The method describes
-//! the request (`crate::call::Call`) and decodes the answer; sending is the runtime's.
+//! the request (`codegen::Call`) and decodes the answer; sending is the runtime's.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::errors::error_enum_name;
+use super::runtime;
 use super::ty::{ident, Scope};
-use crate::error::{Error, Result};
-use crate::model::{Docs, Operation, Param, ParamLocation, Ty, TypeKind};
+use crate::model::{Auth, Docs, Operation, Param, ParamLocation, ParamShape, PathPart, Ty};
 use crate::names;
-use crate::vapi::tasks::TASK_RESOURCE_TYPE;
-
-/// Names the generated methods use for their own locals and arguments.
-const RESERVED_LOCALS: &[&str] = &["path", "call", "answer", "spec", "credentials"];
-
-/// The name of the accessor struct of each module.
-pub const API: &str = "Api";
+use crate::vapi::params::{BODY, CALL, CREDENTIALS};
 
 /// The accessor struct of a module and, for a service, its operation methods.
-pub fn api_items(
-    scope: &Scope,
-    children: &[String],
-    operations: &[&Operation],
-) -> Result<TokenStream> {
+pub fn api_items(scope: &Scope, children: &[String], operations: &[&Operation]) -> TokenStream {
     let module = names::join(scope.module, "::");
+    let api = format_ident!("{}", names::API);
     let doc = format!(" The operations under `{module}`, on a borrowed [`crate::Client`].");
     let accessors = children.iter().map(|child| {
         let name = ident(child);
         let doc = format!(" The operations under `{module}::{}`.", names::unraw(child));
         quote! {
             #[doc = #doc]
-            pub fn #name(&self) -> #name::Api<'a> {
-                #name::Api::new(self.client)
+            pub fn #name(&self) -> #name::#api<'a> {
+                #name::#api::new(self.client)
             }
         }
     });
-    for op in operations {
-        let name = names::unraw(&op.method_name);
-        if name == "new" || children.iter().any(|c| names::unraw(c) == name) {
-            return Err(Error::unsupported(
-                &op.pointer.join("operationId"),
-                format!("an operation named `{name}` in this service"),
-                "the service's accessor already has a method of that name",
-            ));
-        }
-    }
-    let methods = operations
-        .iter()
-        .map(|op| method(scope, op))
-        .collect::<Result<Vec<_>>>()?;
+    let methods = operations.iter().map(|op| method(scope, op));
     let root_accessor = (scope.module.len() == 1).then(|| {
         let name = ident(&scope.module[0]);
         let doc = format!(" The operations under `{module}`.");
         quote! {
             impl crate::Client {
                 #[doc = #doc]
-                pub fn #name(&self) -> Api<'_> {
-                    Api::new(self)
+                pub fn #name(&self) -> #api<'_> {
+                    #api::new(self)
                 }
             }
         }
     });
-    Ok(quote! {
+    quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Copy)]
-        pub struct Api<'a> {
+        pub struct #api<'a> {
             client: &'a crate::Client,
         }
 
-        impl<'a> Api<'a> {
+        impl<'a> #api<'a> {
             pub(crate) fn new(client: &'a crate::Client) -> Self {
                 Self { client }
             }
@@ -82,118 +59,112 @@ pub fn api_items(
         }
 
         #root_accessor
-    })
+    }
 }
 
-fn method(scope: &Scope, op: &Operation) -> Result<TokenStream> {
+fn method(scope: &Scope, op: &Operation) -> TokenStream {
     let name = ident(&op.method_name);
     let docs = method_docs(op);
     let error = if op.errors.is_empty() {
-        quote!(crate::StdError)
+        runtime::item("StdError")
     } else {
-        let e = format_ident!("{}", error_enum_name(op));
+        let e = format_ident!("{}", names::error_enum(&op.method_name));
         quote!(#e)
     };
+    let call_local = format_ident!("{}", CALL);
     let mut args = Vec::new();
+    if op.auth == Auth::Basic {
+        let credentials = format_ident!("{}", CREDENTIALS);
+        let ty = runtime::item("Credentials");
+        args.push(quote!(#credentials: &#ty));
+    }
+    // Path values first, each encoded into a local of the argument's name, so the
+    // `format!` below names plain locals.
+    let mut encode = Vec::new();
     let mut query = Vec::new();
     for param in &op.params {
-        if param.location == ParamLocation::Header {
-            return Err(Error::unsupported(
-                &param.pointer,
-                "a header parameter",
-                "vSphere operations take their input in the path, the query and the body",
-            ));
-        }
-        if RESERVED_LOCALS.contains(&names::unraw(&param.rust)) {
-            return Err(Error::unsupported(
-                &param.pointer,
-                format!("a parameter named `{}`", param.wire),
-                "the generated method uses that name for its own work",
-            ));
-        }
         let arg = ident(&param.rust);
-        let ty = param_type(scope, param)?;
+        let ty = param_type(scope, param);
         args.push(quote!(#arg: #ty));
-        if param.location == ParamLocation::Query {
-            let wire = &param.wire;
-            let value = param_value(param, quote!(#arg));
-            query.push(if param.required {
-                quote!(call = call.query(#wire, #value);)
-            } else {
-                let inner = param_value(param, quote!(value));
-                quote!(if let Some(value) = #arg { call = call.query(#wire, #inner); })
-            });
+        match param.location {
+            ParamLocation::Path => {
+                let wire = &param.wire;
+                let text = text_of(&param.ty, quote!(#arg));
+                let path_value = runtime::codegen("path_value");
+                encode.push(quote!(let #arg = #path_value(#wire, #text)?;));
+            }
+            ParamLocation::Query => query.push(query_statement(param, &call_local)),
         }
     }
-    let (path_format, path_args) = path_format(op)?;
-    let path_stmt = if path_args.is_empty() {
-        quote!(let path = #path_format.to_owned();)
-    } else {
-        quote!(let path = format!(#path_format #(, #path_args)*);)
-    };
+    let path = path_expression(op);
     let fixed = op.fixed_query.iter().map(|(k, v)| quote!(.query(#k, #v)));
-    let basic = (op.auth == crate::model::Auth::Basic).then(|| {
-        args.insert(0, quote!(credentials: &crate::Credentials));
-        quote!(.basic_auth(credentials))
+    let basic = (op.auth == Auth::Basic).then(|| {
+        let credentials = format_ident!("{}", CREDENTIALS);
+        quote!(.basic_auth(#credentials))
     });
     let (body, check) = match &op.body {
         Some(body) => {
+            let spec = format_ident!("{}", BODY);
             let ty = scope.ty(&body.ty);
-            args.push(quote!(spec: &#ty));
-            let check =
-                has_checks(scope, &body.ty).then(|| quote!(crate::Check::check(spec, "spec")?;));
-            (Some(quote!(.json(spec))), check)
+            args.push(quote!(#spec: &#ty));
+            let check_trait = runtime::item("Check");
+            let check = scope
+                .is_checked(&body.ty)
+                .then(|| quote!(#check_trait::check(#spec, #BODY)?;));
+            (Some(quote!(.json(#spec))), check)
         }
         None => (None, None),
     };
     let success = op.success.as_ref();
-    let secret = success.is_some_and(|s| s.secret);
-    // An answer that is, or holds, a secret (a session id, a support-bundle token) is
-    // withheld from decode errors.
-    let holds_secret = secret
-        || success
-            .and_then(|s| s.body.as_ref())
-            .is_some_and(|ty| holds_secret(scope, ty));
-    let secret_answer = holds_secret.then(|| quote!(.secret_answer()));
-    let (output, finish) = match (success.and_then(|s| s.body.as_ref()), &op.task_result) {
-        (None, _) => (quote!(()), quote!(Ok(()))),
-        (Some(Ty::Id(rt)), Some(result)) if rt == TASK_RESOURCE_TYPE => {
+    let secret_answer = success
+        .is_some_and(|s| s.secret)
+        .then(|| quote!(.secret_answer()));
+    let body_ty = success.and_then(|s| s.body.as_ref());
+    let (output, finish) = match (body_ty, &op.task_result) {
+        (_, Some(result)) => {
             let result = scope.ty(result);
-            (
-                quote!(crate::Task<#result>),
-                quote!(Ok(crate::Task::new(self.client.clone(), answer.json()?))),
-            )
+            let task = runtime::item("Task");
+            (quote!(#task<#result>), quote!(.task(self.client)))
         }
-        (Some(Ty::String), _) if secret => (quote!(crate::Secret), quote!(answer.json())),
-        (Some(ty), _) => (scope.ty(ty), quote!(answer.json())),
+        (None, None) => (quote!(()), quote!()),
+        (Some(Ty::String), None) if success.is_some_and(|s| s.secret) => {
+            (runtime::item("Secret"), quote!(.json()))
+        }
+        (Some(ty), None) => (scope.ty(ty), quote!(.json())),
     };
     // The login (basic auth) is sent once; every other call may log in again on a 401.
-    let send = if op.auth == crate::model::Auth::Basic {
+    let send = if op.auth == Auth::Basic {
         quote!(send_once)
     } else {
         quote!(send)
     };
-    let receive = if success.and_then(|s| s.body.as_ref()).is_some() {
-        quote!(let answer = self.client.#send::<#error>(call).await?;)
-    } else {
-        quote!(self.client.#send::<#error>(call).await?;)
-    };
     let op_id = &op.operation_id;
+    let method = runtime::codegen("Method");
     let http_method = format_ident!("{}", op.http_method);
-    let template = &op.path;
+    let template = op.path.to_string();
+    let new_call = runtime::codegen("Call");
+    let request = quote! {
+        #new_call::new(#op_id, #method::#http_method, #template, #path)
+            #(#fixed)* #basic #body #secret_answer
+    };
+    let result = runtime::item("Error");
+    let exchange = quote!(self.client.#send::<#error>(#call_local).await?);
     let mutable = (!query.is_empty()).then(|| quote!(mut));
-    Ok(quote! {
+    let build = quote!(let #mutable #call_local = #request; #(#query)*);
+    let answer = if body_ty.is_none() && op.task_result.is_none() {
+        quote!(#exchange; Ok(()))
+    } else {
+        quote!(#exchange #finish)
+    };
+    quote! {
         #docs
-        pub async fn #name(&self, #(#args),*) -> Result<#output, crate::Error<#error>> {
+        pub async fn #name(&self, #(#args),*) -> Result<#output, #result<#error>> {
             #check
-            #path_stmt
-            let #mutable call = crate::call::Call::new(#op_id, ::reqwest::Method::#http_method, #template, path)
-                #(#fixed)* #basic #body #secret_answer;
-            #(#query)*
-            #receive
-            #finish
+            #(#encode)*
+            #build
+            #answer
         }
-    })
+    }
 }
 
 fn method_docs(op: &Operation) -> TokenStream {
@@ -204,121 +175,100 @@ fn method_docs(op: &Operation) -> TokenStream {
     } else {
         format!("{}\n\n{request}", docs.text)
     };
-    if op.task {
+    if op.task_result.is_some() {
         docs.text.push_str(
-            "\n\nThe work goes on in a vCenter task; the returned handle waits for its result.",
+            "\n\nThe work goes on in a task; the returned handle waits for its result through the task service.",
         );
     }
     doc_attrs(&docs)
 }
 
-/// `"/a/{cluster}/b"` -> `("/a/{}/b", [encode(cluster)])`, each value percent-encoded.
-fn path_format(op: &Operation) -> Result<(Literal, Vec<TokenStream>)> {
+/// `format!("/a/{cluster}/b")` over the encoded locals, or the literal path.
+fn path_expression(op: &Operation) -> TokenStream {
     let mut format = String::new();
-    let mut args = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| {
-            Error::invalid(
-                &op.pointer,
-                format!("the path `{}` has an unclosed `{{`", op.path),
-            )
-        })?;
-        format.push_str(&rest[..open]);
-        format.push_str("{}");
-        let name = &rest[open + 1..close];
-        let param = op
-            .params
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && p.wire == name)
-            .ok_or_else(|| Error::invalid(&op.pointer, format!("no path parameter `{name}`")))?;
-        let arg = ident(&param.rust);
-        let value = param_value(param, quote!(#arg));
-        let wire = &param.wire;
-        args.push(quote!(crate::call::path_value(#wire, #value)?));
-        rest = &rest[close + 1..];
+    let mut has_values = false;
+    for part in &op.path.parts {
+        match part {
+            PathPart::Text(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(wire) => {
+                let rust = op
+                    .params
+                    .iter()
+                    .find(|p| p.location == ParamLocation::Path && &p.wire == wire)
+                    .map_or(wire.as_str(), |p| p.rust.as_str());
+                format.push('{');
+                format.push_str(rust);
+                format.push('}');
+                has_values = true;
+            }
+        }
     }
-    format.push_str(rest);
-    Ok((Literal::string(&format), args))
+    let format = Literal::string(&format);
+    if has_values {
+        quote!(format!(#format))
+    } else {
+        quote!(#format.to_owned())
+    }
 }
 
-fn param_type(scope: &Scope, param: &Param) -> Result<TokenStream> {
-    let base = match &param.ty {
-        Ty::String => quote!(&str),
-        Ty::Id(_) => {
-            let ty = scope.ty(&param.ty);
-            quote!(&#ty)
+/// `call = call.query(..)`, or the same under `if let Some(..)` for an optional one.
+fn query_statement(param: &Param, call: &proc_macro2::Ident) -> TokenStream {
+    let arg = ident(&param.rust);
+    let wire = &param.wire;
+    let add = match param.shape {
+        ParamShape::Value => {
+            let text = text_of(&param.ty, quote!(#arg));
+            quote!(#call = #call.query(#wire, #text);)
         }
-        // Enums read as their wire value; an object has no text form for a path or query.
-        Ty::Named(name)
-            if matches!(
-                scope.model.types.get(name).map(|d| &d.kind),
-                Some(TypeKind::Enum(_))
-            ) =>
-        {
-            let ty = scope.ty(&param.ty);
-            quote!(&#ty)
+        ParamShape::Values => {
+            let item = match &param.ty {
+                Ty::List(item) | Ty::Set(item) => item.as_ref(),
+                other => other,
+            };
+            let values = match item {
+                // `&String` is already text.
+                Ty::String => quote!(#arg.iter()),
+                item => {
+                    let text = text_of(item, quote!(value));
+                    quote!(#arg.iter().map(|value| #text))
+                }
+            };
+            quote!(#call = #call.query_values(#wire, #values);)
         }
-        Ty::Bool | Ty::I32 | Ty::I64 => scope.ty(&param.ty),
-        other => {
-            return Err(Error::unsupported(
-                &param.pointer,
-                format!("a parameter of type {other:?}"),
-                "path and query values are strings, ids, enums, integers or booleans",
-            ))
+        ParamShape::Object => quote!(#call = #call.query_form(#arg)?;),
+    };
+    if param.required {
+        add
+    } else {
+        quote!(if let Some(#arg) = #arg { #add })
+    }
+}
+
+fn param_type(scope: &Scope, param: &Param) -> TokenStream {
+    let base = match (param.shape, &param.ty) {
+        (ParamShape::Value, Ty::String) => quote!(&str),
+        (ParamShape::Value, ty @ (Ty::Bool | Ty::I32 | Ty::I64)) => scope.ty(ty),
+        (ParamShape::Values, Ty::List(item) | Ty::Set(item)) => {
+            let item = scope.ty(item);
+            quote!(&[#item])
+        }
+        (_, ty) => {
+            let ty = scope.ty(ty);
+            quote!(&#ty)
         }
     };
-    Ok(if param.required || param.location == ParamLocation::Path {
+    if param.required {
         base
     } else {
         quote!(Option<#base>)
-    })
+    }
 }
 
-/// The text of a parameter's value, as a `&str` expression.
-fn param_value(param: &Param, value: TokenStream) -> TokenStream {
-    match &param.ty {
+/// The text of a value, as an expression the runtime takes (`&str` or `String`).
+fn text_of(ty: &Ty, value: TokenStream) -> TokenStream {
+    match ty {
         Ty::String => quote!(#value),
         Ty::Id(_) | Ty::Named(_) => quote!(#value.as_str()),
-        _ => quote!(&#value.to_string()),
-    }
-}
-
-/// Whether a value of this type holds a secret field, at any depth.
-fn holds_secret(scope: &Scope, ty: &Ty) -> bool {
-    fn walk(scope: &Scope, ty: &Ty, seen: &mut Vec<String>) -> bool {
-        match ty {
-            Ty::Named(name) => {
-                if seen.contains(name) {
-                    return false;
-                }
-                seen.push(name.clone());
-                match scope.model.types.get(name).map(|d| &d.kind) {
-                    Some(TypeKind::Struct(s)) => s
-                        .fields
-                        .iter()
-                        .any(|f| f.secret || walk(scope, &f.ty, seen)),
-                    Some(TypeKind::Alias(inner)) => walk(scope, inner, seen),
-                    _ => false,
-                }
-            }
-            Ty::List(inner) | Ty::Set(inner) | Ty::Nullable(inner) => walk(scope, inner, seen),
-            Ty::Map { value, .. } => walk(scope, value, seen),
-            _ => false,
-        }
-    }
-    walk(scope, ty, &mut Vec::new())
-}
-
-/// Whether a value of this type has rules to check before sending.
-/// (Bodies are named objects, as in VMware's spec; a list body is sent unchecked.)
-pub fn has_checks(scope: &Scope, ty: &Ty) -> bool {
-    match ty {
-        Ty::Named(name) => scope
-            .model
-            .types
-            .get(name)
-            .is_some_and(|def| matches!(&def.kind, TypeKind::Struct(s) if s.checked)),
-        _ => false,
+        _ => quote!(#value.to_string()),
     }
 }

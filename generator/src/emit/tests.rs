@@ -7,7 +7,6 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::errors::{documented_kind_by_status, error_enum_name};
 use super::ty::ident;
 use crate::model::{Model, Operation};
 use crate::names;
@@ -52,13 +51,13 @@ fn op_test(model: &Model, op: &Operation, krate: &proc_macro2::Ident) -> TokenSt
         .map(|s| s.module.clone())
         .unwrap_or_default();
     let path = module.iter().map(|m| ident(m));
-    let error = format_ident!("{}", error_enum_name(op));
+    let error = format_ident!("{}", names::error_enum(&op.method_name));
     let test_name = format_ident!(
         "{}_{}",
         names::join(&module, "_"),
         names::unraw(&op.method_name)
     );
-    let unique = documented_kind_by_status(&op.errors);
+    let unique = &op.kind_by_status;
     let cases = op.errors.iter().flat_map(|case| case.statuses.iter().map(move |status| (case, *status))).map(|(case, status_code)| {
         let status = Literal::u16_unsuffixed(status_code);
         let wire = &case.wire;

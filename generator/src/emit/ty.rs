@@ -3,7 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::{Model, Ty};
+use super::runtime;
+use crate::model::{Model, Ty, TypeKind};
 
 /// Where the code being emitted lives, so references to types in the same module stay short.
 pub struct Scope<'a> {
@@ -50,6 +51,20 @@ impl Scope<'_> {
                 let inner = self.ty(inner);
                 quote!(Option<#inner>)
             }
+            Ty::Runtime(runtime) => runtime::item(runtime.name()),
+        }
+    }
+
+    /// Whether a value of this type has rules to check before sending.
+    /// (Bodies are named objects, as in VMware's spec; a list body is sent unchecked.)
+    pub fn is_checked(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Named(name) => self
+                .model
+                .types
+                .get(name)
+                .is_some_and(|def| matches!(&def.kind, TypeKind::Struct(s) if s.checked)),
+            _ => false,
         }
     }
 

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::runtime;
 use super::ty::{ident, Scope};
 use crate::model::{Docs, Enum, Field, Struct, TypeDef, TypeKind};
 use crate::names;
@@ -39,8 +40,9 @@ fn struct_item(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
         .is_some()
         .then(|| quote!(#[allow(deprecated)]));
     let check = super::checks::check_impl(scope.model, def, s);
+    let bundle = bundle_location(scope, def);
     // A deprecated struct's own impls are no use of it to warn about.
-    let impls = [new, debug, check]
+    let impls = [new, debug, check, bundle]
         .into_iter()
         .flatten()
         .map(|item| quote!(#allow #item));
@@ -115,6 +117,28 @@ fn field(scope: &Scope, f: &Field) -> TokenStream {
             pub #name: Option<#ty>,
         }
     }
+}
+
+/// `From<Location> for BundleLocation`: what the runtime's download takes, for a support
+/// bundle's location (found by `vapi::bundles`).
+fn bundle_location(scope: &Scope, def: &TypeDef) -> Option<TokenStream> {
+    let location = scope
+        .model
+        .bundle_locations
+        .iter()
+        .find(|b| b.schema == def.schema)?;
+    let name = ident(&def.name);
+    let url = ident(&location.url);
+    let token = ident(&location.token);
+    let value = ident(&location.token_value);
+    let bundle = runtime::item("BundleLocation");
+    Some(quote! {
+        impl From<#name> for #bundle {
+            fn from(location: #name) -> Self {
+                Self::new(location.#url, location.#token.#value)
+            }
+        }
+    })
 }
 
 /// `Debug` that prints secrets as `<redacted>`, so they never reach a log.

@@ -6,50 +6,68 @@
 use std::collections::BTreeMap;
 
 use openapiv3::{
-    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, SecurityScheme, StatusCode,
+    Parameter, ParameterSchemaOrContent, PathItem, QueryStyle, ReferenceOr, SecurityScheme,
+    StatusCode,
 };
 
 use super::refs::Doc;
 use super::schemas::{ref_or_secret, ty_of};
-use crate::error::{Error, Result};
-use crate::model::{Auth, Body, Docs, Operation, Param, ParamLocation, Response, Service, Status};
+use crate::error::{Error, Problems, Result};
+use crate::model::{
+    Auth, Body, Docs, Operation, Param, ParamLocation, ParamShape, PathTemplate, Response, Service,
+    Status,
+};
 use crate::names;
 use crate::pointer::Pointer;
 
 const JSON: &str = "application/json";
 
-pub fn lower_operations(doc: &Doc) -> Result<BTreeMap<String, Operation>> {
+pub fn lower_operations(doc: &Doc, problems: &mut Problems) -> BTreeMap<String, Operation> {
     let mut operations: BTreeMap<String, Operation> = BTreeMap::new();
     for (path_key, item) in &doc.api.paths.paths {
         let path_at = Pointer::root().join("paths").join(path_key);
         let ReferenceOr::Item(item) = item else {
-            return Err(Error::unsupported(
+            problems.push(Error::unsupported(
                 &path_at,
                 "a `$ref` path item",
                 "write the operations in place",
             ));
+            continue;
         };
         for (method, op) in item.iter() {
             let at = path_at.join(method);
-            let operation = lower_operation(doc, path_key, item, method, op, &at)?;
+            // An operation with a problem in any part is left out whole: a half-lowered
+            // one would give later stages problems that are only echoes of this one.
+            let before = problems.len();
+            let operation = lower_operation(doc, path_key, item, method, op, &at, problems);
+            let Some(operation) = problems
+                .take(operation)
+                .filter(|_| problems.len() == before)
+            else {
+                continue;
+            };
+            // Path and parameters that disagree leave the operation whole: its other
+            // problems are worth reporting in the same run.
+            check_path_params(&operation.path, &operation.params, &at, problems);
             if let Some(first) = operations.get(&operation.operation_id) {
-                return Err(Error::DuplicateOperationId {
+                problems.push(Error::DuplicateOperationId {
                     pointer: at.join("operationId"),
                     operation_id: operation.operation_id,
                     first: first.pointer.join("operationId"),
                 });
+                continue;
             }
             operations.insert(operation.operation_id.clone(), operation);
         }
     }
-    Ok(operations)
+    operations
 }
 
 /// The Vapi services (tags) the operations belong to, with the docs of the tag list.
 pub fn lower_services(
     doc: &Doc,
     operations: &BTreeMap<String, Operation>,
-) -> Result<BTreeMap<String, Service>> {
+) -> BTreeMap<String, Service> {
     let mut services = BTreeMap::new();
     let tag_docs: BTreeMap<&str, &Option<String>> = doc
         .api
@@ -65,9 +83,12 @@ pub fn lower_services(
         let docs = Docs::new(tag_docs.get(op.service.as_str()).and_then(|d| d.as_deref()));
         services.insert(op.service.clone(), Service { module, docs });
     }
-    Ok(services)
+    services
 }
 
+/// One operation. A problem with the operation as a whole (no operationId, no tag, a path
+/// that does not parse) is its `Err`; problems of its parts are recorded and the part left
+/// out, so they are all reported.
 fn lower_operation(
     doc: &Doc,
     path_key: &str,
@@ -75,6 +96,7 @@ fn lower_operation(
     method: &str,
     op: &openapiv3::Operation,
     at: &Pointer,
+    problems: &mut Problems,
 ) -> Result<Operation> {
     let Some(operation_id) = op.operation_id.clone() else {
         return Err(Error::invalid(at, "the operation has no `operationId`"));
@@ -95,8 +117,12 @@ fn lower_operation(
     if op.deprecated {
         docs.deprecated = Some(String::new());
     }
-    let params = lower_params(doc, path_key, item, op, at)?;
-    check_path_params(path_key, &params, at)?;
+    let path_only = path_key.split('?').next().unwrap_or_default();
+    let path = PathTemplate::parse(path_only).map_err(|message| Error::invalid(at, message))?;
+    let params = lower_params(doc, path_key, item, op, at, problems);
+    let auth = problems.take(lower_auth(doc, op, at)).unwrap_or(Auth::None);
+    let body = problems.take(lower_body(doc, op, at)).flatten();
+    let responses = lower_responses(doc, op, at, problems)?;
     Ok(Operation {
         method_name: names::method_name(&operation_id),
         operation_id,
@@ -104,14 +130,14 @@ fn lower_operation(
         service,
         http_method: method.to_ascii_uppercase(),
         path_key: path_key.to_owned(),
-        path: path_key.to_owned(),
+        path,
         fixed_query: Vec::new(),
         task: false,
-        auth: lower_auth(doc, op, at)?,
+        auth,
         docs,
         params,
-        body: lower_body(doc, op, at)?,
-        responses: lower_responses(doc, op, at)?,
+        body,
+        responses,
         extensions: op
             .extensions
             .iter()
@@ -120,6 +146,7 @@ fn lower_operation(
             .collect(),
         success: None,
         errors: Vec::new(),
+        kind_by_status: BTreeMap::new(),
         task_result: None,
     })
 }
@@ -173,7 +200,8 @@ fn lower_params(
     item: &PathItem,
     op: &openapiv3::Operation,
     at: &Pointer,
-) -> Result<Vec<Param>> {
+    problems: &mut Problems,
+) -> Vec<Param> {
     let components = doc.api.components.as_ref().map(|c| &c.parameters);
     let mut params: Vec<Param> = Vec::new();
     let path_at = Pointer::root().join("paths").join(path_key);
@@ -188,91 +216,113 @@ fn lower_params(
         .enumerate()
         .map(|(i, p)| (p, at.join("parameters").join(i)));
     for (param, p_at) in path_level.collect::<Vec<_>>().into_iter().chain(op_level) {
-        let param = doc.resolve(param, "parameters", components, &p_at)?;
-        let (location, data) = match param {
-            Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
-            Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
-            Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
-            Parameter::Cookie { .. } => {
-                return Err(Error::unsupported(
-                    &p_at,
-                    "a cookie parameter",
-                    "vSphere takes no cookies",
-                ))
-            }
-        };
-        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
-            return Err(Error::unsupported(
-                &p_at,
-                "a parameter with `content`",
-                "give it a `schema`",
-            ));
-        };
-        if !names::is_usable(&data.name) {
-            return Err(Error::invalid(
-                &p_at,
-                format!(
-                    "the parameter name `{}` cannot become a Rust name",
-                    data.name
-                ),
-            ));
-        }
-        let lowered = Param {
-            wire: data.name.clone(),
-            rust: names::field_name(&data.name),
-            location,
-            required: data.required || location == ParamLocation::Path,
-            ty: ty_of(doc, schema, &p_at.join("schema"))?,
-            docs: Docs::new(data.description.as_deref()),
-            pointer: p_at,
+        let Some(lowered) = problems.take(lower_param(doc, components, param, p_at)) else {
+            continue;
         };
         // An operation's parameter overrides the path item's one of the same name and place.
         params.retain(|p| !(p.wire == lowered.wire && p.location == lowered.location));
-        if let Some(other) = params.iter().find(|p| p.rust == lowered.rust) {
-            return Err(Error::NameCollision {
-                pointer: lowered.pointer.clone(),
-                name: lowered.wire.clone(),
-                other: other.wire.clone(),
-                other_pointer: other.pointer.clone(),
-                rust: lowered.rust.clone(),
-            });
+        if let Some(other) = params.iter().find(|p| p.wire == lowered.wire) {
+            problems.push(Error::invalid(
+                &lowered.pointer,
+                format!(
+                    "a second parameter named `{}` (the other at {}): both would be sent under one name",
+                    lowered.wire, other.pointer
+                ),
+            ));
+            continue;
         }
         params.push(lowered);
     }
-    Ok(params)
+    params
+}
+
+fn lower_param(
+    doc: &Doc,
+    components: Option<&indexmap::IndexMap<String, ReferenceOr<Parameter>>>,
+    param: &ReferenceOr<Parameter>,
+    p_at: Pointer,
+) -> Result<Param> {
+    let param = doc.resolve(param, "parameters", components, &p_at)?;
+    let (location, data) = match param {
+        Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
+        Parameter::Query {
+            parameter_data,
+            style,
+            ..
+        } => {
+            // OpenAPI's default for a query is `form` + `explode: true`, which VMware writes
+            // out; the other styles would need a wire form vSphere does not use.
+            if *style != QueryStyle::Form || parameter_data.explode == Some(false) {
+                return Err(Error::unsupported(
+                    &p_at,
+                    "a query parameter that is not `style: form, explode: true`",
+                    "vSphere's query parameters are form-style and exploded",
+                ));
+            }
+            (ParamLocation::Query, parameter_data)
+        }
+        Parameter::Header { .. } => {
+            return Err(Error::unsupported(
+                &p_at,
+                "a header parameter",
+                "vSphere operations take their input in the path, the query and the body",
+            ))
+        }
+        Parameter::Cookie { .. } => {
+            return Err(Error::unsupported(
+                &p_at,
+                "a cookie parameter",
+                "vSphere takes no cookies",
+            ))
+        }
+    };
+    let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+        return Err(Error::unsupported(
+            &p_at,
+            "a parameter with `content`",
+            "give it a `schema`",
+        ));
+    };
+    if !names::is_usable(&data.name) {
+        return Err(Error::invalid(
+            &p_at,
+            format!(
+                "the parameter name `{}` cannot become a Rust name",
+                data.name
+            ),
+        ));
+    }
+    Ok(Param {
+        wire: data.name.clone(),
+        rust: names::param_name(&data.name),
+        location,
+        required: data.required || location == ParamLocation::Path,
+        ty: ty_of(doc, schema, &p_at.join("schema"))?,
+        shape: ParamShape::Value,
+        docs: Docs::new(data.description.as_deref()),
+        pointer: p_at,
+    })
 }
 
 /// Every `{name}` of the path has a path parameter, and every path parameter a `{name}`.
-fn check_path_params(path_key: &str, params: &[Param], at: &Pointer) -> Result<()> {
-    let path = path_key.split('?').next().unwrap_or_default();
-    let mut in_path = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            return Err(Error::invalid(
-                at,
-                format!("the path `{path}` has an unclosed `{{`"),
-            ));
-        };
-        in_path.push(&rest[open + 1..open + close]);
-        rest = &rest[open + close + 1..];
-    }
+fn check_path_params(path: &PathTemplate, params: &[Param], at: &Pointer, problems: &mut Problems) {
+    let in_path: Vec<&str> = path.params().collect();
     for name in &in_path {
         if !params
             .iter()
             .any(|p| p.location == ParamLocation::Path && p.wire == *name)
         {
-            return Err(Error::invalid(
+            problems.push(Error::invalid(
                 at,
                 format!("the path names `{{{name}}}` but no path parameter `{name}` is declared"),
             ));
         }
     }
-    if let Some(p) = params
+    for p in params
         .iter()
-        .find(|p| p.location == ParamLocation::Path && !in_path.contains(&p.wire.as_str()))
+        .filter(|p| p.location == ParamLocation::Path && !in_path.contains(&p.wire.as_str()))
     {
-        return Err(Error::invalid(
+        problems.push(Error::invalid(
             &p.pointer,
             format!(
                 "the path parameter `{}` does not appear in the path `{path}`",
@@ -280,7 +330,6 @@ fn check_path_params(path_key: &str, params: &[Param], at: &Pointer) -> Result<(
             ),
         ));
     }
-    Ok(())
 }
 
 fn lower_body(doc: &Doc, op: &openapiv3::Operation, at: &Pointer) -> Result<Option<Body>> {
@@ -309,7 +358,12 @@ fn lower_body(doc: &Doc, op: &openapiv3::Operation, at: &Pointer) -> Result<Opti
     }))
 }
 
-fn lower_responses(doc: &Doc, op: &openapiv3::Operation, at: &Pointer) -> Result<Vec<Response>> {
+fn lower_responses(
+    doc: &Doc,
+    op: &openapiv3::Operation,
+    at: &Pointer,
+    problems: &mut Problems,
+) -> Result<Vec<Response>> {
     let components = doc.api.components.as_ref().map(|c| &c.responses);
     let responses_at = at.join("responses");
     let mut out = Vec::new();
@@ -318,25 +372,26 @@ fn lower_responses(doc: &Doc, op: &openapiv3::Operation, at: &Pointer) -> Result
         let status = match code {
             StatusCode::Code(c) => Status::Code(*c),
             StatusCode::Range(_) => {
-                return Err(Error::unsupported(
+                problems.push(Error::unsupported(
                     &r_at,
                     "a status range (`4XX`)",
                     "list each status, as VMware does",
-                ))
+                ));
+                continue;
             }
         };
-        out.push(lower_response(doc, status, response, components, &r_at)?);
+        out.extend(problems.take(lower_response(doc, status, response, components, &r_at)));
     }
     if let Some(default) = &op.responses.default {
-        out.push(lower_response(
+        out.extend(problems.take(lower_response(
             doc,
             Status::Default,
             default,
             components,
             &responses_at.join("default"),
-        )?);
+        )));
     }
-    if out.is_empty() {
+    if op.responses.responses.is_empty() && op.responses.default.is_none() {
         return Err(Error::invalid(
             &responses_at,
             "the operation lists no responses",

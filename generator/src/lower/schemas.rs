@@ -11,41 +11,48 @@ use openapiv3::{
 };
 
 use super::refs::Doc;
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::model::{Constraints, Docs, Enum, Field, Struct, Ty, TypeDef, TypeKind, Variant};
 use crate::names;
 use crate::pointer::Pointer;
 
-pub fn lower_types(doc: &Doc) -> Result<BTreeMap<String, TypeDef>> {
+pub fn lower_types(doc: &Doc, problems: &mut Problems) -> BTreeMap<String, TypeDef> {
     let mut types = BTreeMap::new();
     // Rust path -> (schema name, pointer): two schemas on one path is an error, never a rename.
     let mut taken: BTreeMap<String, (String, Pointer)> = BTreeMap::new();
     for (name, schema) in doc.schemas() {
         let pointer = Pointer::schema(name);
-        let (module, rust_name) = type_path(name, &pointer)?;
-        let rust_path = module
-            .iter()
-            .chain([&rust_name])
-            .map(|s| names::unraw(s))
-            .collect::<Vec<_>>()
-            .join("::");
+        let Some((module, rust_name)) = problems.take(type_path(name, &pointer)) else {
+            continue;
+        };
+        let rust_path = names::join(&[module.clone(), vec![rust_name.clone()]].concat(), "::");
         if let Some((other, other_pointer)) = taken.get(&rust_path) {
-            return Err(Error::NameCollision {
+            problems.push(Error::NameCollision {
                 pointer,
                 name: name.clone(),
                 other: other.clone(),
                 other_pointer: other_pointer.clone(),
                 rust: rust_path,
             });
+            continue;
         }
         taken.insert(rust_path, (name.clone(), pointer.clone()));
-        let (docs, kind) = match schema {
-            ReferenceOr::Reference { reference } => (
-                Docs::default(),
-                TypeKind::Alias(Ty::Named(doc.schema_name(reference, &pointer)?.to_owned())),
-            ),
-            ReferenceOr::Item(schema) => type_kind(doc, schema, &pointer)?,
+        let lowered = match schema {
+            ReferenceOr::Reference { reference } => {
+                doc.schema_name(reference, &pointer).map(|target| {
+                    (
+                        Docs::default(),
+                        TypeKind::Alias(Ty::Named(target.to_owned())),
+                    )
+                })
+            }
+            ReferenceOr::Item(schema) => type_kind(doc, schema, &pointer, problems),
         };
+        // A schema that cannot be taken stays as a placeholder, so the types that refer to
+        // it report no echo of its problem; nothing is emitted while problems remain.
+        let (docs, kind) = problems
+            .take(lowered)
+            .unwrap_or((Docs::default(), TypeKind::Alias(Ty::Json)));
         let extensions = match schema {
             ReferenceOr::Item(schema) => schema
                 .schema_data
@@ -70,7 +77,7 @@ pub fn lower_types(doc: &Doc) -> Result<BTreeMap<String, TypeDef>> {
         );
     }
     mark_boxed(&mut types);
-    Ok(types)
+    types
 }
 
 /// `Vcenter.NamespaceManagement.SupportBundle.Location` ->
@@ -109,8 +116,20 @@ pub fn type_path(name: &str, at: &Pointer) -> Result<(Vec<String>, String)> {
     Ok((segments.into_iter().map(names::module_name).collect(), rust))
 }
 
-fn type_kind(doc: &Doc, schema: &Schema, at: &Pointer) -> Result<(Docs, TypeKind)> {
+fn type_kind(
+    doc: &Doc,
+    schema: &Schema,
+    at: &Pointer,
+    problems: &mut Problems,
+) -> Result<(Docs, TypeKind)> {
     let mut docs = schema_docs(schema);
+    if let Some(composite) = Composite::of(schema) {
+        let mut visiting = BTreeSet::new();
+        return Ok((
+            docs,
+            TypeKind::Struct(composite.lower(doc, at, &mut visiting, problems)?),
+        ));
+    }
     let kind = match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
             if matches!(
@@ -128,6 +147,7 @@ fn type_kind(doc: &Doc, schema: &Schema, at: &Pointer) -> Result<(Docs, TypeKind
                 &object.properties,
                 &object.required,
                 at,
+                problems,
             )?)
         }
         SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => {
@@ -135,12 +155,118 @@ fn type_kind(doc: &Doc, schema: &Schema, at: &Pointer) -> Result<(Docs, TypeKind
             docs.text = rest;
             TypeKind::Enum(e)
         }
-        SchemaKind::AllOf { all_of } => {
-            TypeKind::Struct(all_of_struct(doc, all_of, at, &mut BTreeSet::new())?)
-        }
         _ => TypeKind::Alias(ty_of_schema(doc, schema, at)?),
     };
     Ok((docs, kind))
+}
+
+/// An object made of `allOf` parts, with or without `type: object` and `properties` of its
+/// own beside them: how VMware's generator writes the error kinds
+/// (`type: object` + `allOf: [$ref: Vapi.Std.Errors.Error]`) and extended objects.
+struct Composite<'s> {
+    parts: &'s [ReferenceOr<Schema>],
+    properties: Option<&'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    required: &'s [String],
+}
+
+impl<'s> Composite<'s> {
+    fn of(schema: &'s Schema) -> Option<Self> {
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => Some(Composite {
+                parts: all_of,
+                properties: None,
+                required: &[],
+            }),
+            // openapiv3 reads `type` beside `allOf` as a schema of mixed kinds; an object
+            // with nothing but properties beside its parts is still one object.
+            SchemaKind::Any(any)
+                if !any.all_of.is_empty()
+                    && any.typ.as_deref().is_none_or(|t| t == "object")
+                    && only_object_keywords(any) =>
+            {
+                Some(Composite {
+                    parts: &any.all_of,
+                    properties: Some(&any.properties),
+                    required: &any.required,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// `allOf: [$ref]` alone: how OpenAPI 3.0 gives a reference a description of its own.
+    fn single_reference(&self) -> Option<&'s ReferenceOr<Schema>> {
+        match self.parts {
+            [only] if self.properties.is_none_or(|p| p.is_empty()) => Some(only),
+            _ => None,
+        }
+    }
+
+    /// One flattened struct: the fields of every part, in order, then its own properties.
+    fn lower(
+        &self,
+        doc: &Doc,
+        at: &Pointer,
+        visiting: &mut BTreeSet<String>,
+        problems: &mut Problems,
+    ) -> Result<Struct> {
+        let mut out = Struct::default();
+        for (i, part) in self.parts.iter().enumerate() {
+            let part_at = at.join("allOf").join(i);
+            let (schema, schema_at) = match part {
+                ReferenceOr::Item(schema) => (schema, part_at.clone()),
+                ReferenceOr::Reference { reference } => {
+                    let name = doc.schema_name(reference, &part_at)?;
+                    if !visiting.insert(name.to_owned()) {
+                        return Err(Error::invalid(
+                            &part_at,
+                            format!("`allOf` includes `{name}` within itself"),
+                        ));
+                    }
+                    (doc.schema(reference, &part_at)?, Pointer::schema(name))
+                }
+            };
+            let fields = match (&schema.schema_kind, Composite::of(schema)) {
+                (_, Some(inner)) => inner.lower(doc, &schema_at, visiting, problems)?.fields,
+                (SchemaKind::Type(Type::Object(object)), None) => {
+                    object_struct(
+                        doc,
+                        &object.properties,
+                        &object.required,
+                        &schema_at,
+                        problems,
+                    )?
+                    .fields
+                }
+                _ => {
+                    return Err(Error::unsupported(
+                        &part_at,
+                        "an `allOf` part that is not an object",
+                        "every part of an `allOf` must be an object schema",
+                    ))
+                }
+            };
+            out.fields.extend(fields);
+        }
+        if let Some(properties) = self.properties.filter(|p| !p.is_empty()) {
+            out.fields
+                .extend(object_struct(doc, properties, self.required, at, problems)?.fields);
+        }
+        check_unique_fields(&out.fields)?;
+        Ok(out)
+    }
+}
+
+/// Whether a schema of mixed kinds has only keywords an object may have.
+fn only_object_keywords(any: &openapiv3::AnySchema) -> bool {
+    any.one_of.is_empty()
+        && any.any_of.is_empty()
+        && any.not.is_none()
+        && any.enumeration.is_empty()
+        && any.items.is_none()
+        && any.pattern.is_none()
+        && any.format.is_none()
+        && any.additional_properties.is_none()
 }
 
 fn schema_docs(schema: &Schema) -> Docs {
@@ -151,11 +277,13 @@ fn schema_docs(schema: &Schema) -> Docs {
     docs
 }
 
+/// The fields of an object. A property that cannot be taken is recorded and left out.
 fn object_struct(
     doc: &Doc,
     properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
     required: &[String],
     at: &Pointer,
+    problems: &mut Problems,
 ) -> Result<Struct> {
     for (i, name) in required.iter().enumerate() {
         if !properties.contains_key(name) {
@@ -169,26 +297,27 @@ fn object_struct(
     for (wire, schema) in properties {
         let pointer = at.join("properties").join(wire);
         if !names::is_usable(wire) {
-            return Err(Error::invalid(
+            problems.push(Error::invalid(
                 &pointer,
                 format!("the property name `{wire}` cannot become a Rust name"),
             ));
+            continue;
         }
-        let (ty, nullable, secret, docs, constraints) = match schema {
-            ReferenceOr::Reference { reference } => (
-                ty_of_ref(doc, reference, &pointer)?,
-                false,
-                false,
-                Docs::default(),
-                Constraints::default(),
-            ),
-            ReferenceOr::Item(s) => (
-                ty_of_schema(doc, s, &pointer)?,
-                s.schema_data.nullable,
-                is_secret(s),
-                schema_docs(s),
-                string_constraints(s),
-            ),
+        let lowered = match schema {
+            ReferenceOr::Reference { reference } => ty_of_ref(doc, reference, &pointer)
+                .map(|ty| (ty, false, false, Docs::default(), Constraints::default())),
+            ReferenceOr::Item(s) => ty_of_schema(doc, s, &pointer).map(|ty| {
+                (
+                    ty,
+                    s.schema_data.nullable,
+                    is_secret(s),
+                    schema_docs(s),
+                    string_constraints(s),
+                )
+            }),
+        };
+        let Some((ty, nullable, secret, docs, constraints)) = problems.take(lowered) else {
+            continue;
         };
         // An optional field is already an `Option`; `nullable` adds nothing to it.
         let ty = match ty {
@@ -230,50 +359,6 @@ fn check_unique_fields(fields: &[Field]) -> Result<()> {
     Ok(())
 }
 
-/// `allOf` flattened into one struct: the properties of every part, in order.
-fn all_of_struct(
-    doc: &Doc,
-    parts: &[ReferenceOr<Schema>],
-    at: &Pointer,
-    visiting: &mut BTreeSet<String>,
-) -> Result<Struct> {
-    let mut out = Struct::default();
-    for (i, part) in parts.iter().enumerate() {
-        let part_at = at.join("allOf").join(i);
-        let (schema, schema_at) = match part {
-            ReferenceOr::Item(schema) => (schema, part_at.clone()),
-            ReferenceOr::Reference { reference } => {
-                let name = doc.schema_name(reference, &part_at)?;
-                if !visiting.insert(name.to_owned()) {
-                    return Err(Error::invalid(
-                        &part_at,
-                        format!("`allOf` includes `{name}` within itself"),
-                    ));
-                }
-                (doc.schema(reference, &part_at)?, Pointer::schema(name))
-            }
-        };
-        let fields = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => {
-                object_struct(doc, &object.properties, &object.required, &schema_at)?.fields
-            }
-            SchemaKind::AllOf { all_of } => {
-                all_of_struct(doc, all_of, &schema_at, visiting)?.fields
-            }
-            _ => {
-                return Err(Error::unsupported(
-                    &part_at,
-                    "an `allOf` part that is not an object",
-                    "every part of an `allOf` must be an object schema",
-                ))
-            }
-        };
-        out.fields.extend(fields);
-    }
-    check_unique_fields(&out.fields)?;
-    Ok(out)
-}
-
 /// A string enum, with per-value docs read from the description's bullets
 /// (``* `VALUE`: text``, as VMware writes them). Returns the description without them.
 fn string_enum(
@@ -308,7 +393,7 @@ fn string_enum(
                 rust,
             });
         }
-        let text = value_docs.get(wire.as_str()).map(String::as_str);
+        let text = value_docs.get(wire).map(String::as_str);
         variants.push(Variant {
             wire: wire.clone(),
             rust,
@@ -324,24 +409,58 @@ fn string_enum(
     Ok((Enum { variants, fallback }, rest))
 }
 
-fn enum_value_docs(description: &str) -> (BTreeMap<&str, String>, String) {
+/// Per-value docs from an enum's description, and the description without them.
+///
+/// VMware 9.x writes the values under "Possible values:", a bullet each
+/// (``  - `VALUE`: text``), a value's text running on over further lines and paragraphs
+/// (its "This constant was added in ..." among them) up to the next bullet; two blank lines
+/// end the list. Without that heading, each ``* `VALUE`: text`` line is one value's docs.
+fn enum_value_docs(description: &str) -> (BTreeMap<String, String>, String) {
+    const HEADING: &str = "Possible values:";
+    let Some(start) = description.find(HEADING) else {
+        return single_line_bullets(description);
+    };
+    let body = start + HEADING.len();
+    let end = description[body..]
+        .find("\n\n\n")
+        .map_or(description.len(), |e| body + e);
+    let mut docs: BTreeMap<String, String> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in description[body..end].lines() {
+        if let Some((value, text)) = bullet(line) {
+            docs.insert(value.to_owned(), text.to_owned());
+            current = Some(value.to_owned());
+        } else if let Some(text) = current.as_ref().and_then(|v| docs.get_mut(v)) {
+            text.push('\n');
+            text.push_str(line.trim());
+        }
+    }
+    let rest = format!("{}\n\n{}", &description[..start], &description[end..]);
+    (docs, rest.trim().to_owned())
+}
+
+fn single_line_bullets(description: &str) -> (BTreeMap<String, String>, String) {
     let mut docs = BTreeMap::new();
     let mut rest = Vec::new();
     for line in description.lines() {
-        let bullet = line
-            .trim_start()
-            .strip_prefix("* `")
-            .or_else(|| line.trim_start().strip_prefix("- `"))
-            .and_then(|l| l.split_once('`'))
-            .and_then(|(value, text)| Some((value, text.trim_start().strip_prefix(':')?.trim())));
-        match bullet {
+        match bullet(line) {
             Some((value, text)) => {
-                docs.insert(value, text.to_owned());
+                docs.insert(value.to_owned(), text.to_owned());
             }
             None => rest.push(line),
         }
     }
     (docs, rest.join("\n").trim().to_owned())
+}
+
+/// ``* `VALUE`: text`` or ``- `VALUE`: text`` -> (`VALUE`, `text`).
+fn bullet(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim_start();
+    let line = line
+        .strip_prefix("* `")
+        .or_else(|| line.strip_prefix("- `"))?;
+    let (value, text) = line.split_once('`')?;
+    Some((value, text.trim_start().strip_prefix(':')?.trim()))
 }
 
 fn string_constraints(schema: &Schema) -> Constraints {
@@ -446,16 +565,12 @@ pub fn ty_of_schema(doc: &Doc, schema: &Schema, at: &Pointer) -> Result<Ty> {
                 _ => Ty::JsonObject,
             }
         }
-        // `allOf: [$ref]` is how a description is attached to a reference in OpenAPI 3.0.
-        SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-            ty_of(doc, &all_of[0], &at.join("allOf").join(0))?
-        }
         SchemaKind::AllOf { .. } => {
-            return Err(Error::unsupported(
-                at,
-                "an inline `allOf`",
-                "declare it under #/components/schemas, where it becomes one flattened struct",
-            ))
+            match Composite::of(schema).and_then(|c| c.single_reference()) {
+                // `allOf: [$ref]` is how a description is attached to a reference in OpenAPI 3.0.
+                Some(only) => ty_of(doc, only, &at.join("allOf").join(0))?,
+                None => return Err(inline_all_of(at)),
+            }
         }
         SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
             return Err(Error::unsupported(
@@ -465,14 +580,20 @@ pub fn ty_of_schema(doc: &Doc, schema: &Schema, at: &Pointer) -> Result<Ty> {
             ))
         }
         SchemaKind::Any(any) => {
-            if *any != openapiv3::AnySchema::default() {
+            if let Some(composite) = Composite::of(schema) {
+                match composite.single_reference() {
+                    Some(only) => ty_of(doc, only, &at.join("allOf").join(0))?,
+                    None => return Err(inline_all_of(at)),
+                }
+            } else if *any != openapiv3::AnySchema::default() {
                 return Err(Error::unsupported(
                     at,
                     "a schema that mixes keywords of several types",
                     "give it one `type` with the keywords of that type",
                 ));
+            } else {
+                Ty::Json
             }
-            Ty::Json
         }
     };
     Ok(if schema.schema_data.nullable {
@@ -480,6 +601,14 @@ pub fn ty_of_schema(doc: &Doc, schema: &Schema, at: &Pointer) -> Result<Ty> {
     } else {
         ty
     })
+}
+
+fn inline_all_of(at: &Pointer) -> Error {
+    Error::unsupported(
+        at,
+        "an inline `allOf`",
+        "declare it under #/components/schemas, where it becomes one flattened struct",
+    )
 }
 
 /// Sets become `BTreeSet`s, so their items must have an order: strings, numbers, enums.

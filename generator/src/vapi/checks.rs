@@ -22,14 +22,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::model::{Field, Model, Rule, Struct, Ty, TypeKind, UnionCase};
 use crate::pointer::Pointer;
 
 pub const UNION: &str = "x-vapi-union";
 pub const EXCLUSIVE: &str = "x-vapi-exclusive";
 
-pub fn apply(model: &mut Model) -> Result<()> {
+pub fn apply(model: &mut Model, problems: &mut Problems) {
     let enums: BTreeMap<String, Vec<(String, String)>> = model
         .types
         .iter()
@@ -47,7 +47,7 @@ pub fn apply(model: &mut Model) -> Result<()> {
     for def in model.types.values_mut() {
         let TypeKind::Struct(s) = &mut def.kind else {
             if def.extensions.contains_key(UNION) || def.extensions.contains_key(EXCLUSIVE) {
-                return Err(Error::invalid(
+                problems.push(Error::invalid(
                     &def.pointer,
                     "rules between fields need an object schema",
                 ));
@@ -56,26 +56,36 @@ pub fn apply(model: &mut Model) -> Result<()> {
         };
         for field in &s.fields {
             if let Some(pattern) = &field.constraints.pattern {
-                regex_lite::Regex::new(pattern).map_err(|e| {
-                    Error::invalid(
+                if let Err(e) = regex_lite::Regex::new(pattern) {
+                    problems.push(Error::invalid(
                         &field.pointer.join("pattern"),
                         format!("the pattern does not compile: {e}"),
-                    )
-                })?;
+                    ));
+                }
+            }
+            if let (Some(min), Some(max)) =
+                (field.constraints.min_length, field.constraints.max_length)
+            {
+                if min > max {
+                    problems.push(Error::invalid(
+                        &field.pointer,
+                        format!("`minLength` {min} is greater than `maxLength` {max}: no value can be sent"),
+                    ));
+                }
             }
         }
         if let Some(value) = def.extensions.get(UNION) {
-            let rule = union(value, s, &enums, &def.pointer.join(UNION))?;
-            s.rules.push(rule);
+            if let Some(rule) = problems.take(union(value, s, &enums, &def.pointer.join(UNION))) {
+                s.rules.push(rule);
+            }
         }
         if let Some(value) = def.extensions.get(EXCLUSIVE) {
-            for rule in exclusive(value, s, &def.pointer.join(EXCLUSIVE))? {
-                s.rules.push(rule);
+            if let Some(rules) = problems.take(exclusive(value, s, &def.pointer.join(EXCLUSIVE))) {
+                s.rules.extend(rules);
             }
         }
     }
     mark_checked(model);
-    Ok(())
 }
 
 fn union(

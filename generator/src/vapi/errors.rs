@@ -11,7 +11,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Problems, Result};
 use crate::model::{Docs, ErrorCase, Model, Operation, Status, Success, Ty, TypeKind};
 use crate::names;
 use crate::pointer::Pointer;
@@ -30,10 +32,10 @@ struct Kind {
     wire: String,
 }
 
-pub fn apply(model: &mut Model) -> Result<()> {
+pub fn apply(model: &mut Model, problems: &mut Problems) {
     let kinds = known_kinds(model);
     for op in model.operations.values_mut() {
-        op.success = Some(success(op)?);
+        op.success = problems.take(success(op));
         let mut cases: Vec<ErrorCase> = Vec::new();
         for response in &op.responses {
             let status = match response.status {
@@ -41,19 +43,21 @@ pub fn apply(model: &mut Model) -> Result<()> {
                 // `default` documents nothing specific: the fallback variant covers it.
                 _ => continue,
             };
-            let kinds = kinds.as_deref().ok_or_else(|| {
-                Error::invalid(
+            let Some(kinds) = kinds.as_deref() else {
+                problems.push(Error::invalid(
                     &response.pointer,
                     format!("errors need the kinds of #/components/schemas/{ERROR_TYPE_SCHEMA}, which the spec lacks"),
-                )
-            })?;
-            for case in cases_of(
+                ));
+                continue;
+            };
+            let found = cases_of(
                 kinds,
                 status,
                 &response.body,
                 &response.docs.text,
                 &response.pointer,
-            )? {
+            );
+            for case in problems.take(found).into_iter().flatten() {
                 match cases.iter_mut().find(|c| c.kind == case.kind) {
                     // One kind documented at two statuses stays one variant, with both.
                     Some(existing) => {
@@ -65,9 +69,27 @@ pub fn apply(model: &mut Model) -> Result<()> {
                 }
             }
         }
+        op.kind_by_status = kind_by_status(&cases);
         op.errors = cases;
     }
-    Ok(())
+}
+
+/// The statuses at which exactly one kind is documented: there the status alone decides
+/// when a body carries no `error_type`.
+fn kind_by_status(cases: &[ErrorCase]) -> BTreeMap<u16, String> {
+    let mut by_status: BTreeMap<u16, Vec<&str>> = BTreeMap::new();
+    for case in cases {
+        for status in &case.statuses {
+            by_status.entry(*status).or_default().push(&case.kind);
+        }
+    }
+    by_status
+        .into_iter()
+        .filter_map(|(status, kinds)| match kinds.as_slice() {
+            [only] => Some((status, (*only).to_owned())),
+            _ => None,
+        })
+        .collect()
 }
 
 fn known_kinds(model: &Model) -> Option<Vec<Kind>> {
@@ -110,6 +132,7 @@ fn success(op: &Operation) -> Result<Success> {
     Ok(Success {
         status,
         body: first.body.clone(),
+        // `vapi::secrets` adds the answers that hold a secret inside.
         secret: first.secret,
         docs: first.docs.clone(),
     })
@@ -170,6 +193,8 @@ fn case(kind: &Kind, status: u16, text: &str, at: &Pointer) -> ErrorCase {
         statuses: vec![status],
         docs: Docs::new(Some(text)),
         pointer: at.clone(),
+        // `vapi::std_types` says, once it has compared the kinds with the runtime's.
+        known_to_runtime: false,
     }
 }
 

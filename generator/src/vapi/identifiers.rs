@@ -10,8 +10,12 @@
 //! type in UpperCamelCase plus `Id` (`ClusterComputeResource` -> `ClusterComputeResourceId`,
 //! `com.vmware.cis.task` -> `TaskId`); when that segment is generic (`Instance`, `Info`,
 //! `Resource`, `Element`, `Item`, `Entity`, `Object`), the segment before it, singular,
-//! takes its place (`com.vmware.vcenter.namespaces.Instance` -> `NamespaceId`). Two resource
-//! types that get the same name are an error naming both.
+//! takes its place (`com.vmware.vcenter.namespaces.Instance` -> `NamespaceId`). Resource
+//! types that would get the same name each take one more segment from before, until the
+//! names differ (`com.vmware.snapservice.vm.snapshot` -> `VmSnapshotId`,
+//! `com.vmware.snapservice.protection_group.snapshot` -> `ProtectionGroupSnapshotId`; a type
+//! with no segment left keeps its name). The names depend only on the set of resource types
+//! in the spec, never on the order they are met in.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -19,7 +23,7 @@ use std::sync::LazyLock;
 use heck::ToUpperCamelCase;
 use regex::Regex;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::model::{Docs, IdType, Ty};
 use crate::pointer::Pointer;
 
@@ -34,10 +38,9 @@ const GENERIC: &[&str] = &[
     "Instance", "Info", "Resource", "Element", "Item", "Entity", "Object",
 ];
 
-/// The id newtypes found so far, by resource type, with where each was first seen.
+/// The resource types found so far, with where each was first seen; `finish` names them.
 #[derive(Default)]
 pub struct Registry {
-    pub ids: BTreeMap<String, IdType>,
     first_seen: BTreeMap<String, Pointer>,
 }
 
@@ -87,84 +90,160 @@ impl Registry {
             *ty = self.values_become_ids(ty, rt, at)?;
         }
         if let Some(rt) = &key_type {
-            let Ty::Map { value, .. } = ty else {
-                return Err(Error::invalid(
-                    at,
-                    "the phrase speaks of the keys of a map, but the value is not a map",
-                ));
-            };
-            *ty = Ty::Map {
-                key: Box::new(self.id(rt, at)?),
-                value: value.clone(),
-            };
+            *ty = self.keys_become_ids(ty, rt, at)?;
         }
         docs.cut(&ranges);
         Ok(())
     }
 
+    /// The strings of `ty` become ids: a string, the items of a list or set, the values of
+    /// a map, an optional value.
     fn values_become_ids(&mut self, ty: &Ty, rt: &str, at: &Pointer) -> Result<Ty> {
         Ok(match ty {
-            Ty::String => self.id(rt, at)?,
+            Ty::String => self.id(rt, at),
             Ty::Id(existing) if existing == rt => ty.clone(),
             Ty::List(item) => Ty::List(Box::new(self.values_become_ids(item, rt, at)?)),
             Ty::Set(item) => Ty::Set(Box::new(self.values_become_ids(item, rt, at)?)),
             Ty::Nullable(item) => Ty::Nullable(Box::new(self.values_become_ids(item, rt, at)?)),
+            Ty::Map { key, value } => Ty::Map {
+                key: key.clone(),
+                value: Box::new(self.values_become_ids(value, rt, at)?),
+            },
             other => {
                 return Err(Error::invalid(
                     at,
-                    format!(
-                        "an identifier phrase on a value that is not a string (it is {other:?})"
-                    ),
+                    format!("an identifier phrase on {other}, which holds no strings"),
                 ))
             }
         })
     }
 
-    fn id(&mut self, rt: &str, at: &Pointer) -> Result<Ty> {
-        if !self.ids.contains_key(rt) {
-            let name = id_name(rt);
-            // The phrase allows digits after the first letter (`a.9`), and the segment that
-            // names the type can start with one: `9Id` is no Rust name, and the emitter's
-            // `format_ident!` panicked on it (found by tests/robustness.rs).
-            if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+    /// The keys of the map `ty` (perhaps optional) become ids.
+    fn keys_become_ids(&mut self, ty: &Ty, rt: &str, at: &Pointer) -> Result<Ty> {
+        Ok(match ty {
+            Ty::Map { value, .. } => Ty::Map {
+                key: Box::new(self.id(rt, at)),
+                value: value.clone(),
+            },
+            Ty::Nullable(inner) => Ty::Nullable(Box::new(self.keys_become_ids(inner, rt, at)?)),
+            other => {
                 return Err(Error::invalid(
+                    at,
+                    format!("the phrase speaks of the keys of a map, but the value is {other}"),
+                ))
+            }
+        })
+    }
+
+    fn id(&mut self, rt: &str, at: &Pointer) -> Ty {
+        self.first_seen
+            .entry(rt.to_owned())
+            .or_insert_with(|| at.clone());
+        Ty::Id(rt.to_owned())
+    }
+
+    /// Names every resource type found, by the rule in the module docs.
+    pub fn finish(self, problems: &mut Problems) -> BTreeMap<String, IdType> {
+        let names = id_names(self.first_seen.keys().map(String::as_str));
+        let mut ids = BTreeMap::new();
+        let mut by_name: BTreeMap<&str, &str> = BTreeMap::new();
+        for (rt, name) in &names {
+            let at = &self.first_seen[*rt];
+            // The phrase allows digits after the first letter (`a.9`), and the segment that
+            // names the type can start with one: `9Id` is no Rust name.
+            if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                problems.push(Error::invalid(
                     at,
                     format!("the resource type `{rt}` gives the id type name `{name}`, which is not a Rust name"),
                 ));
+                continue;
             }
-            if let Some(other) = self.ids.values().find(|id| id.name == name) {
-                return Err(Error::NameCollision {
+            // Only types that differ in nothing but case and punctuation are left alike.
+            if let Some(other) = by_name.insert(name, rt) {
+                problems.push(Error::NameCollision {
                     pointer: at.clone(),
-                    name: rt.to_owned(),
-                    other: other.resource_type.clone(),
-                    other_pointer: self.first_seen[&other.resource_type].clone(),
-                    rust: name,
+                    name: (*rt).to_owned(),
+                    other: other.to_owned(),
+                    other_pointer: self.first_seen[other].clone(),
+                    rust: name.clone(),
                 });
+                continue;
             }
-            self.ids.insert(
-                rt.to_owned(),
+            ids.insert(
+                (*rt).to_owned(),
                 IdType {
-                    resource_type: rt.to_owned(),
-                    name,
+                    resource_type: (*rt).to_owned(),
+                    name: name.clone(),
                 },
             );
-            self.first_seen.insert(rt.to_owned(), at.clone());
         }
-        Ok(Ty::Id(rt.to_owned()))
+        ids
     }
 }
 
-/// The newtype name of a resource type, by the rule in the module docs.
+/// The newtype name of every resource type, by the rule in the module docs.
+pub fn id_names<'r>(resource_types: impl Iterator<Item = &'r str>) -> BTreeMap<&'r str, String> {
+    let segments: BTreeMap<&str, Vec<String>> =
+        resource_types.map(|rt| (rt, significant(rt))).collect();
+    let mut depth: BTreeMap<&str, usize> = segments.keys().map(|rt| (*rt, 1)).collect();
+    loop {
+        let names: BTreeMap<&str, String> = segments
+            .iter()
+            .map(|(rt, segs)| (*rt, name_of(segs, depth[rt])))
+            .collect();
+        let mut groups: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (rt, name) in &names {
+            groups.entry(name.as_str()).or_default().push(rt);
+        }
+        let mut deepened = false;
+        for group in groups.values().filter(|g| g.len() > 1) {
+            for rt in group {
+                if depth[rt] < segments[rt].len() {
+                    *depth.entry(rt).or_default() += 1;
+                    deepened = true;
+                }
+            }
+        }
+        if !deepened {
+            return names;
+        }
+    }
+}
+
+/// The segments a name is made from, last first in importance: a generic last segment
+/// gives its place to the one before it, made singular.
+fn significant(resource_type: &str) -> Vec<String> {
+    let mut segments: Vec<String> = resource_type
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if segments.len() > 1
+        && segments
+            .last()
+            .is_some_and(|l| GENERIC.contains(&l.as_str()))
+    {
+        segments.pop();
+        if let Some(last) = segments.last_mut() {
+            if let Some(singular) = last.strip_suffix('s') {
+                *last = singular.to_owned();
+            }
+        }
+    }
+    if segments.is_empty() {
+        segments.push("Resource".to_owned());
+    }
+    segments
+}
+
+fn name_of(segments: &[String], depth: usize) -> String {
+    let tail = &segments[segments.len().saturating_sub(depth)..];
+    format!("{}Id", tail.join("_").to_upper_camel_case())
+}
+
+/// The name of one resource type alone (no others to tell it from).
 pub fn id_name(resource_type: &str) -> String {
-    let segments: Vec<&str> = resource_type.split('.').filter(|s| !s.is_empty()).collect();
-    let last = segments.last().copied().unwrap_or("Resource");
-    let base = if GENERIC.contains(&last) && segments.len() > 1 {
-        let previous = segments[segments.len() - 2];
-        previous.strip_suffix('s').unwrap_or(previous).to_owned()
-    } else {
-        last.to_owned()
-    };
-    format!("{}Id", base.to_upper_camel_case())
+    name_of(&significant(resource_type), 1)
 }
 
 /// Widens a phrase's range to its whole sentence: back to the previous sentence end and
@@ -192,12 +271,15 @@ fn sentence_around(text: &str, range: std::ops::Range<usize>) -> std::ops::Range
 mod tests {
     use super::*;
 
-    fn apply(text: &str, ty: Ty) -> Result<(Registry, Docs, Ty)> {
+    fn apply(text: &str, ty: Ty) -> Result<(BTreeMap<String, IdType>, Docs, Ty)> {
         let mut registry = Registry::default();
         let mut docs = Docs::new(Some(text));
         let mut ty = ty;
         registry.apply(&mut docs, &mut ty, &Pointer::root().join("x"))?;
-        Ok((registry, docs, ty))
+        let mut problems = Problems::default();
+        let ids = registry.finish(&mut problems);
+        problems.into_result()?;
+        Ok((ids, docs, ty))
     }
 
     #[test]
@@ -232,7 +314,7 @@ mod tests {
         assert_eq!(ty, Ty::Id("ClusterComputeResource".into()));
         assert_eq!(docs.text, "Identifier of the cluster.");
         assert_eq!(
-            reg.ids["ClusterComputeResource"].name,
+            reg["ClusterComputeResource"].name,
             "ClusterComputeResourceId"
         );
     }
@@ -283,8 +365,7 @@ mod tests {
             "The parameter must be an identifier for the resource type.",
             Ty::String,
         )
-        .err()
-        .expect("fails");
+        .expect_err("fails");
         assert_eq!(
             err.to_string(),
             "#/x: the identifier phrase `parameter must be an identifier for the resource type` names no resource type"
@@ -297,11 +378,10 @@ mod tests {
             "The parameter must be an identifier for the resource type: `X`.",
             Ty::I64,
         )
-        .err()
-        .expect("fails");
+        .expect_err("fails");
         assert_eq!(
             err.to_string(),
-            "#/x: an identifier phrase on a value that is not a string (it is I64)"
+            "#/x: an identifier phrase on an integer, which holds no strings"
         );
     }
 
@@ -311,38 +391,51 @@ mod tests {
             "The parameter must be an identifier for the resource type: `a.9`.",
             Ty::String,
         )
-        .err()
-        .expect("fails");
+        .expect_err("fails");
         assert_eq!(
             err.to_string(),
-            "#/x: the resource type `a.9` gives the id type name `9Id`, which is not a Rust name"
+            "1 problem in the spec:\n  #/x: the resource type `a.9` gives the id type name `9Id`, which is not a Rust name"
         );
     }
 
     #[test]
-    fn two_types_one_name_is_an_error() {
-        let mut registry = Registry::default();
-        let mut ty = Ty::String;
-        let text = "The parameter must be an identifier for the resource type: `com.vmware.content.Library`.";
-        registry
-            .apply(
-                &mut Docs::new(Some(text)),
-                &mut ty,
-                &Pointer::root().join("a"),
-            )
-            .expect("first");
-        let mut ty = Ty::String;
-        let text = "The parameter must be an identifier for the resource type: `Library`.";
-        let err = registry
-            .apply(
-                &mut Docs::new(Some(text)),
-                &mut ty,
-                &Pointer::root().join("b"),
-            )
-            .expect_err("clash");
+    fn names_that_clash_take_the_segment_before() {
+        let names = id_names(
+            [
+                "com.vmware.snapservice.vm.snapshot",
+                "com.vmware.snapservice.protection_group.snapshot",
+                "com.vmware.snapservice.site",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(names["com.vmware.snapservice.vm.snapshot"], "VmSnapshotId");
         assert_eq!(
-            err.to_string(),
-            "#/b: `Library` and `com.vmware.content.Library` (at #/a) both become the Rust name `LibraryId`"
+            names["com.vmware.snapservice.protection_group.snapshot"],
+            "ProtectionGroupSnapshotId"
+        );
+        assert_eq!(names["com.vmware.snapservice.site"], "SiteId");
+    }
+
+    #[test]
+    fn a_type_with_no_segment_left_keeps_its_name() {
+        let names = id_names(["Library", "com.vmware.content.Library"].into_iter());
+        assert_eq!(names["Library"], "LibraryId");
+        assert_eq!(names["com.vmware.content.Library"], "ContentLibraryId");
+    }
+
+    #[test]
+    fn map_values_and_optional_maps() {
+        let (_, _, ty) = apply(
+            "Hosts. When clients pass a value of this schema as a parameter, the property must contain identifiers for the resource type: `HostSystem`.",
+            Ty::Map { key: Box::new(Ty::String), value: Box::new(Ty::Nullable(Box::new(Ty::String))) },
+        )
+        .expect("applies");
+        assert_eq!(
+            ty,
+            Ty::Map {
+                key: Box::new(Ty::String),
+                value: Box::new(Ty::Nullable(Box::new(Ty::Id("HostSystem".into()))))
+            }
         );
     }
 }

@@ -1,95 +1,129 @@
 //! Step 3 of the pipeline: VMware's Vapi conventions, one module per convention.
 //!
-//! Each reads what the spec says in VMware's fixed phrases (or its naming) and rewrites
-//! the model, so the emitter stays generic:
+//! Each reads what the spec says in VMware's fixed phrases (or its naming and shapes) and
+//! rewrites the model, so every decision shows in the model snapshot and the emitter only
+//! renders:
 //! - `operations`: `Service_op$Task` naming, `?action=` fixed queries, task variants;
+//! - `enum_links`: strings that name their enum ("For more information see: *X*");
 //! - `versions`: "added in vSphere API x", "deprecated as of vSphere API x";
 //! - `identifiers`: "identifier for the resource type: X" -> id newtypes;
 //! - `errors`: the std error kinds of each operation, by status;
-//! - `tasks`: task ids and the typed result of a task;
-//! - `checks`: rules checked before a request is sent.
+//! - `std_types`: the Vapi standard types, which the runtime owns;
+//! - `services`: the session and task services the runtime drives;
+//! - `tasks`: what each task yields;
+//! - `bundles`: support-bundle locations for the runtime's download;
+//! - `secrets`: answers that hold a secret;
+//! - `params`: how parameters go on the wire, and argument names;
+//! - `checks`: rules checked before a request is sent;
+//! - `namespaces`: every name the crate exposes, checked for clashes.
+//!
+//! Each records the problems it finds and goes on, so one run reports them all.
 
+pub mod bundles;
 pub mod checks;
+pub mod enum_links;
 pub mod errors;
 pub mod identifiers;
+pub mod namespaces;
 pub mod operations;
+pub mod params;
+pub mod secrets;
+pub mod services;
+pub mod std_types;
 pub mod tasks;
 pub mod versions;
 
-use crate::error::Result;
+use crate::error::Problems;
 use crate::model::{Model, TypeKind};
+use versions::Level;
 
-pub fn normalize(model: &mut Model) -> Result<()> {
-    operations::apply(model)?;
-    apply_versions(model)?;
-    apply_identifiers(model)?;
-    errors::apply(model)?;
-    tasks::apply(model)?;
-    checks::apply(model)?;
-    Ok(())
+pub fn normalize(model: &mut Model, problems: &mut Problems) {
+    operations::apply(model, problems);
+    enum_links::apply(model);
+    apply_versions(model, problems);
+    apply_identifiers(model, problems);
+    errors::apply(model, problems);
+    std_types::apply(model, problems);
+    services::apply(model, problems);
+    tasks::apply(model, problems);
+    bundles::apply(model);
+    secrets::apply(model);
+    params::apply(model, problems);
+    checks::apply(model, problems);
+    namespaces::check(model, problems);
 }
 
 /// Every description in the model gets its version sentences read.
-fn apply_versions(model: &mut Model) -> Result<()> {
+fn apply_versions(model: &mut Model, problems: &mut Problems) {
     for (name, service) in model.services.iter_mut() {
         let at = crate::pointer::Pointer::root().join("tags").join(name);
-        versions::apply(&mut service.docs, &at)?;
+        problems.take(versions::apply(&mut service.docs, &at, Level::Item));
     }
     for def in model.types.values_mut() {
-        versions::apply(&mut def.docs, &def.pointer)?;
+        problems.take(versions::apply(&mut def.docs, &def.pointer, Level::Item));
         match &mut def.kind {
             TypeKind::Struct(s) => {
                 for field in &mut s.fields {
-                    versions::apply(&mut field.docs, &field.pointer)?;
+                    problems.take(versions::apply(
+                        &mut field.docs,
+                        &field.pointer,
+                        Level::Item,
+                    ));
                 }
             }
             TypeKind::Enum(e) => {
                 for (i, variant) in e.variants.iter_mut().enumerate() {
-                    versions::apply(&mut variant.docs, &def.pointer.join("enum").join(i))?;
+                    let at = def.pointer.join("enum").join(i);
+                    problems.take(versions::apply(&mut variant.docs, &at, Level::Value));
                 }
             }
             TypeKind::Alias(_) => {}
         }
     }
     for op in model.operations.values_mut() {
-        versions::apply(&mut op.docs, &op.pointer.join("description"))?;
+        problems.take(versions::apply(
+            &mut op.docs,
+            &op.pointer.join("description"),
+            Level::Item,
+        ));
         for param in &mut op.params {
-            versions::apply(&mut param.docs, &param.pointer)?;
+            problems.take(versions::apply(
+                &mut param.docs,
+                &param.pointer,
+                Level::Item,
+            ));
         }
     }
-    Ok(())
 }
 
 /// Fields, parameters and responses whose description names a resource type hold ids.
-fn apply_identifiers(model: &mut Model) -> Result<()> {
+fn apply_identifiers(model: &mut Model, problems: &mut Problems) {
     let mut registry = identifiers::Registry::default();
     for def in model.types.values_mut() {
         match &mut def.kind {
             TypeKind::Struct(s) => {
                 for field in &mut s.fields {
-                    registry.apply(&mut field.docs, &mut field.ty, &field.pointer)?;
+                    problems.take(registry.apply(&mut field.docs, &mut field.ty, &field.pointer));
                 }
             }
-            TypeKind::Alias(ty) => registry.apply(&mut def.docs, ty, &def.pointer)?,
+            TypeKind::Alias(ty) => {
+                problems.take(registry.apply(&mut def.docs, ty, &def.pointer));
+            }
             TypeKind::Enum(_) => {}
         }
     }
     for op in model.operations.values_mut() {
         for param in &mut op.params {
-            registry.apply(&mut param.docs, &mut param.ty, &param.pointer)?;
+            problems.take(registry.apply(&mut param.docs, &mut param.ty, &param.pointer));
         }
         for response in &mut op.responses {
             if let Some(body) = &mut response.body {
-                registry.apply(
-                    &mut response.docs,
-                    body,
-                    &response.pointer.join("description"),
-                )?;
+                let at = response.pointer.join("description");
+                problems.take(registry.apply(&mut response.docs, body, &at));
             }
         }
     }
-    model.ids = registry.ids;
-    Ok(())
+    model.ids = registry.finish(problems);
 }
 
 /// Minimal specs for the conventions' unit tests: one operation, the error kinds, no more.
@@ -99,48 +133,100 @@ pub(crate) mod fragments {
     use crate::model::Model;
 
     /// A spec with one `POST` at `path_key`, the given operationId, responses (YAML, indented
-    /// for the `responses:` map) and extra schemas (YAML under `schemas:`).
+    /// for the `responses:` map) and extra schemas (YAML under `schemas:`), beside the
+    /// standard errors and a task service, as every VMware spec has them.
     pub fn spec(path_key: &str, operation_id: &str, responses: &str, schemas: &str) -> String {
         let tag = operation_id.split('$').next().unwrap_or_default();
         let tag = tag.rsplit_once('_').map_or(tag, |(t, _)| t);
-        format!(
-            r#"openapi: 3.0.3
-info: {{title: t, version: "1"}}
+        let paths = format!(
+            "  '{path_key}':\n    post:\n      tags: [{tag}]\n      operationId: '{operation_id}'\n      responses:\n{responses}"
+        );
+        with_paths(&paths, schemas)
+    }
+
+    /// A spec with these paths (YAML under `paths:`) and extra schemas (under `schemas:`),
+    /// beside the standard errors and a task service.
+    pub fn with_paths(paths: &str, schemas: &str) -> String {
+        format!("{HEAD}{paths}{TASKS}{SCHEMAS}{schemas}\n")
+    }
+
+    const HEAD: &str = r#"openapi: 3.0.3
+info: {title: t, version: "1"}
 paths:
-  '{path_key}':
-    post:
-      tags: [{tag}]
-      operationId: '{operation_id}'
+"#;
+
+    const TASKS: &str = r#"
+  /cis/tasks/{task}:
+    get:
+      tags: [Cis.Tasks]
+      operationId: Cis.Tasks_get
+      parameters:
+        - name: task
+          in: path
+          required: true
+          description: 'The parameter must be an identifier for the resource type: `com.vmware.cis.task`.'
+          schema: {type: string}
       responses:
-{responses}
-components:
+        '200':
+          description: The task's info.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Cis.Task.Info'}}}
+"#;
+
+    const SCHEMAS: &str = r#"components:
+  securitySchemes:
+    api_key_auth: {type: apiKey, in: header, name: vmware-api-session-id}
+    basic_auth: {type: http, scheme: basic}
   schemas:
+    Cis.Task.Info:
+      type: object
+      properties:
+        status: {$ref: '#/components/schemas/Cis.Task.Status'}
+        result: {}
+      required: [status]
+    Cis.Task.Status:
+      type: string
+      enum: [PENDING, RUNNING, SUCCEEDED, FAILED]
+    Vapi.Std.LocalizableMessage:
+      type: object
+      properties:
+        id: {type: string}
+        default_message: {type: string}
+        args: {type: array, items: {type: string}}
+      required: [id, default_message, args]
     Vapi.Std.Errors.Error:
       type: object
       properties:
-        messages: {{type: array, items: {{type: string}}}}
-        error_type: {{$ref: '#/components/schemas/Vapi.Std.Errors.Error.Type'}}
+        messages: {type: array, items: {$ref: '#/components/schemas/Vapi.Std.LocalizableMessage'}}
+        error_type: {$ref: '#/components/schemas/Vapi.Std.Errors.Error.Type'}
     Vapi.Std.Errors.Error.Type:
       type: string
       enum: [ERROR, ALREADY_EXISTS, INVALID_ARGUMENT, NOT_FOUND, UNAUTHENTICATED]
     Vapi.Std.Errors.NotFound:
-      allOf: [{{$ref: '#/components/schemas/Vapi.Std.Errors.Error'}}]
-{schemas}
-"#
-        )
-    }
+      allOf: [{$ref: '#/components/schemas/Vapi.Std.Errors.Error'}]
+"#;
 
     pub fn normalize(spec: &str) -> Result<Model> {
         let api = crate::load::load_str(spec)?;
-        let mut model = crate::lower::lower(&api)?;
-        super::normalize(&mut model)?;
+        let mut problems = crate::error::Problems::default();
+        let mut model = crate::lower::lower(&api, &mut problems);
+        super::normalize(&mut model, &mut problems);
+        problems.into_result()?;
         Ok(model)
     }
 
-    pub fn error_of(spec: &str) -> String {
+    /// Every problem the fragment has, each with its pointer.
+    pub fn errors_of(spec: &str) -> Vec<String> {
         match normalize(spec) {
             Ok(_) => panic!("the fragment should be refused"),
-            Err(e) => e.to_string(),
+            Err(e) => e.problems().iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    /// The one problem the fragment has.
+    pub fn error_of(spec: &str) -> String {
+        match errors_of(spec).as_slice() {
+            [one] => one.clone(),
+            many => panic!("expected one problem, got {many:#?}"),
         }
     }
 }

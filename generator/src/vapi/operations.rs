@@ -8,25 +8,26 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::model::{Model, Operation};
 use crate::names;
 use crate::pointer::Pointer;
 
 const TASK_SUFFIX: &str = "$Task";
 
-pub fn apply(model: &mut Model) -> Result<()> {
+pub fn apply(model: &mut Model, problems: &mut Problems) {
     for op in model.operations.values_mut() {
-        split_path_key(op)?;
-        mark_task(op)?;
-        name_from_operation_id(op)?;
+        problems.take(fixed_query(op));
+        problems.take(mark_task(op));
+        problems.take(name_from_operation_id(op));
     }
-    disambiguate_task_variants(model)
+    disambiguate_task_variants(model, problems);
 }
 
-fn split_path_key(op: &mut Operation) -> Result<()> {
-    let Some((path, query)) = op.path_key.split_once('?') else {
-        op.path = op.path_key.clone();
+/// The query of the path key (`?action=createFromHost&vmw-task=true`) -> fixed pairs; the
+/// path before it was parsed by `lower`.
+fn fixed_query(op: &mut Operation) -> Result<()> {
+    let Some((_, query)) = op.path_key.split_once('?') else {
         return Ok(());
     };
     let path_at = Pointer::root().join("paths").join(&op.path_key);
@@ -44,7 +45,6 @@ fn split_path_key(op: &mut Operation) -> Result<()> {
             }
         }
     }
-    op.path = path.to_owned();
     op.fixed_query = pairs;
     Ok(())
 }
@@ -104,7 +104,7 @@ fn name_from_operation_id(op: &mut Operation) -> Result<()> {
 
 /// `$Task` leaves the method name, unless the service also has the plain operation: then
 /// the task variant is `<name>_task`. Any other clash is an error.
-fn disambiguate_task_variants(model: &mut Model) -> Result<()> {
+fn disambiguate_task_variants(model: &mut Model, problems: &mut Problems) {
     let plain: BTreeSet<(String, String)> = model
         .operations
         .values()
@@ -120,7 +120,7 @@ fn disambiguate_task_variants(model: &mut Model) -> Result<()> {
         if let Some((other, other_pointer)) =
             seen.insert((op.service.clone(), op.method_name.clone()), here)
         {
-            return Err(Error::NameCollision {
+            problems.push(Error::NameCollision {
                 pointer: op.pointer.join("operationId"),
                 name: op.operation_id.clone(),
                 other,
@@ -129,7 +129,6 @@ fn disambiguate_task_variants(model: &mut Model) -> Result<()> {
             });
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -148,7 +147,7 @@ mod tests {
         ))
         .expect("normalizes");
         let op = &model.operations["Esx.Depots_createFromHost$Task"];
-        assert_eq!(op.path, "/esx/depots");
+        assert_eq!(op.path.to_string(), "/esx/depots");
         assert_eq!(
             op.fixed_query,
             [

@@ -1,106 +1,186 @@
-//! Tasks: operations that answer with a `com.vmware.cis.task` id.
+//! What a task yields once it succeeds: the type of `Task<T>`.
 //!
-//! A `$Task` operation must answer with a task id. What the task yields once it succeeds is
-//! said only in prose by VMware; our spec states it with the vendor extension
-//! `x-vapi-task-result: {$ref: '#/components/schemas/X'}` on the operation, which becomes
-//! the typed result of the task handle.
+//! A `$Task` operation (`vapi::operations` pairs the `$Task` suffix with `vmw-task=true`)
+//! answers at once with the id of the task doing the work, a string. What the task yields
+//! is said by its 202 answer in VMware's own output: an identifier phrase there names the
+//! *result's* resource type ("The response will be an identifier for the resource type:
+//! `com.vmware.snapservice.cluster_pair`"), so `vapi::identifiers` has typed the answer as
+//! that id, and the task yields such an id. When the phrase names the task type itself (as
+//! our spec writes it) or there is none, the extension `x-vapi-task-result:
+//! {$ref: '#/components/schemas/X'}` on the operation can say the result's type; else it is
+//! any JSON value.
 
-use crate::error::{Error, Result};
-use crate::model::{Model, Ty};
+use crate::error::{Error, Problems, Result};
+use crate::model::{Model, Operation, Ty};
 
-/// The resource type of task ids.
-pub const TASK_RESOURCE_TYPE: &str = "com.vmware.cis.task";
 pub const RESULT_EXTENSION: &str = "x-vapi-task-result";
 
-pub fn apply(model: &mut Model) -> Result<()> {
+pub fn apply(model: &mut Model, problems: &mut Problems) {
+    let task_id = model.tasks.as_ref().map(|t| t.id.clone());
     let schemas: Vec<String> = model.types.keys().cloned().collect();
     for op in model.operations.values_mut() {
-        let returns_task = matches!(
-            op.success.as_ref().and_then(|s| s.body.as_ref()),
-            Some(Ty::Id(rt)) if rt == TASK_RESOURCE_TYPE
-        );
-        if op.task && !returns_task {
+        if let Some(result) = problems.take(task_result(op, task_id.as_deref(), &schemas)) {
+            op.task_result = result;
+        }
+    }
+}
+
+fn task_result(op: &Operation, task_id: Option<&str>, schemas: &[String]) -> Result<Option<Ty>> {
+    let declared = match op.extensions.get(RESULT_EXTENSION) {
+        Some(value) => Some(declared_result(op, value, schemas)?),
+        None => None,
+    };
+    if !op.task {
+        if declared.is_some() {
+            return Err(Error::invalid(
+                &op.pointer.join(RESULT_EXTENSION),
+                "the operation is not a task operation (`$Task` with `vmw-task=true`), so it has no task result",
+            ));
+        }
+        return Ok(None);
+    }
+    let answered = op.success.as_ref().and_then(|s| s.body.as_ref());
+    let named_by_answer = match answered {
+        Some(Ty::Id(rt)) if Some(rt.as_str()) == task_id => None,
+        Some(Ty::Id(rt)) => Some(Ty::Id(rt.clone())),
+        Some(Ty::String) => None,
+        other => {
             return Err(Error::invalid(
                 &op.pointer.join("responses"),
-                format!("a `$Task` operation must answer with an identifier for the resource type `{TASK_RESOURCE_TYPE}`"),
-            ));
+                format!(
+                    "a `$Task` operation answers the id of its task, a string; this one answers {}",
+                    other.map_or("nothing".to_owned(), |ty| ty.to_string())
+                ),
+            ))
         }
-        let Some(value) = op.extensions.get(RESULT_EXTENSION) else {
-            continue;
-        };
-        let at = op.pointer.join(RESULT_EXTENSION);
-        if !returns_task {
-            return Err(Error::invalid(
-                &at,
-                "the operation does not answer with a task id, so it has no task result",
-            ));
-        }
-        let reference = value
-            .get("$ref")
-            .and_then(|r| r.as_str())
-            .ok_or_else(|| Error::invalid(&at, "expected `{$ref: '#/components/schemas/X'}`"))?;
-        let name = reference
-            .strip_prefix("#/components/schemas/")
-            .unwrap_or_default();
-        if !schemas.iter().any(|s| s == name) {
-            return Err(Error::DanglingRef {
-                pointer: at,
-                target: reference.to_owned(),
-            });
-        }
-        op.task_result = Some(Ty::Named(name.to_owned()));
+    };
+    Ok(Some(declared.or(named_by_answer).unwrap_or(Ty::Json)))
+}
+
+fn declared_result(op: &Operation, value: &serde_json::Value, schemas: &[String]) -> Result<Ty> {
+    let at = op.pointer.join(RESULT_EXTENSION);
+    let reference = value
+        .get("$ref")
+        .and_then(|r| r.as_str())
+        .ok_or_else(|| Error::invalid(&at, "expected `{$ref: '#/components/schemas/X'}`"))?;
+    let name = reference
+        .strip_prefix("#/components/schemas/")
+        .unwrap_or_default();
+    if !schemas.iter().any(|s| s == name) {
+        return Err(Error::DanglingRef {
+            pointer: at,
+            target: reference.to_owned(),
+        });
     }
-    Ok(())
+    Ok(Ty::Named(name.to_owned()))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::fragments::{error_of, normalize, spec};
+    use super::super::fragments::{error_of, normalize, spec, with_paths};
     use crate::model::Ty;
 
-    const TASK: &str = "        '202':\n          description: 'The response will be an identifier for the resource type: `com.vmware.cis.task`.'\n          content: {application/json: {schema: {type: string}}}\n";
-    const RESULT: &str = "    Esx.Depots.Info:\n      type: object\n      properties:\n        depot: {type: string}\n";
-
-    fn with_result(reference: &str) -> String {
+    fn task_answering(description: &str) -> String {
         spec(
-            "/d?action=x&vmw-task=true",
-            "Esx.Depots_x$Task",
-            TASK,
-            RESULT,
+            "/pairs?vmw-task=true",
+            "Snap.Pairs_create$Task",
+            &format!("        '202':\n          description: '{description}'\n          content: {{application/json: {{schema: {{type: string}}}}}}\n"),
+            "    Snap.Pairs.Info:\n      type: object\n      properties:\n        pair: {type: string}\n",
         )
-        .replace(
+    }
+
+    fn result_of(text: &str) -> Option<Ty> {
+        let model = normalize(text).expect("normalizes");
+        model.operations["Snap.Pairs_create$Task"]
+            .task_result
+            .clone()
+    }
+
+    #[test]
+    fn the_202_phrase_names_the_result() {
+        let text = task_answering(
+            "Id of the pair.\n\nThe response will be an identifier for the resource type: `com.vmware.snap.pair`.",
+        );
+        assert_eq!(
+            result_of(&text),
+            Some(Ty::Id("com.vmware.snap.pair".into()))
+        );
+    }
+
+    #[test]
+    fn without_a_phrase_the_result_is_any_value() {
+        assert_eq!(result_of(&task_answering("Success!")), Some(Ty::Json));
+    }
+
+    #[test]
+    fn the_task_id_phrase_leaves_the_result_to_the_extension() {
+        let text = task_answering(
+            "The response will be an identifier for the resource type: `com.vmware.cis.task`.",
+        );
+        assert_eq!(result_of(&text), Some(Ty::Json));
+        let declared = text.replacen(
             "      responses:",
-            &format!("      x-vapi-task-result: {{$ref: '{reference}'}}\n      responses:"),
-        )
-    }
-
-    #[test]
-    fn task_result_is_recorded() {
-        let model =
-            normalize(&with_result("#/components/schemas/Esx.Depots.Info")).expect("normalizes");
-        let op = &model.operations["Esx.Depots_x$Task"];
-        assert_eq!(op.task_result, Some(Ty::Named("Esx.Depots.Info".into())));
-        assert_eq!(
-            op.success.as_ref().and_then(|s| s.body.clone()),
-            Some(Ty::Id("com.vmware.cis.task".into()))
+            "      x-vapi-task-result: {$ref: '#/components/schemas/Snap.Pairs.Info'}\n      responses:",
+            1,
         );
-        assert_eq!(model.ids["com.vmware.cis.task"].name, "TaskId");
-    }
-
-    #[test]
-    fn dangling_task_result_is_an_error() {
         assert_eq!(
-            error_of(&with_result("#/components/schemas/Nowhere")),
-            "#/paths/~1d?action=x&vmw-task=true/post/x-vapi-task-result: `$ref: #/components/schemas/Nowhere` points at nothing in the document"
+            result_of(&declared),
+            Some(Ty::Named("Snap.Pairs.Info".into()))
         );
     }
 
     #[test]
-    fn task_operation_must_answer_a_task_id() {
-        let text = spec("/d?action=x&vmw-task=true", "Esx.Depots_x$Task", "        '202': {description: an id, content: {application/json: {schema: {type: string}}}}\n", "");
+    fn a_dangling_task_result_is_an_error() {
+        let text = task_answering("Success!").replacen(
+            "      responses:",
+            "      x-vapi-task-result: {$ref: '#/components/schemas/Nowhere'}\n      responses:",
+            1,
+        );
         assert_eq!(
             error_of(&text),
-            "#/paths/~1d?action=x&vmw-task=true/post/responses: a `$Task` operation must answer with an identifier for the resource type `com.vmware.cis.task`"
+            "#/paths/~1pairs?vmw-task=true/post/x-vapi-task-result: `$ref: #/components/schemas/Nowhere` points at nothing in the document"
+        );
+    }
+
+    #[test]
+    fn a_task_result_on_a_plain_operation_is_an_error() {
+        let text = spec(
+            "/pairs",
+            "Snap.Pairs_create",
+            "        '204': {description: done}\n",
+            "    Snap.Pairs.Info:\n      type: object\n      properties:\n        pair: {type: string}\n",
+        )
+        .replacen(
+            "      responses:",
+            "      x-vapi-task-result: {$ref: '#/components/schemas/Snap.Pairs.Info'}\n      responses:",
+            1,
+        );
+        assert!(
+            error_of(&text).starts_with(
+                "#/paths/~1pairs/post/x-vapi-task-result: the operation is not a task operation"
+            ),
+            "{}",
+            error_of(&text)
+        );
+    }
+
+    #[test]
+    fn task_operations_without_a_task_service_are_refused() {
+        let text = with_paths(
+            r#"  /pairs?vmw-task=true:
+    post:
+      tags: [Snap.Pairs]
+      operationId: Snap.Pairs_create$Task
+      responses:
+        '202': {description: ok, content: {application/json: {schema: {type: string}}}}
+"#,
+            "",
+        )
+        .replace("Cis.Tasks_get", "Cis.Tasks_read");
+        assert!(
+            error_of(&text).starts_with("#/paths/~1pairs?vmw-task=true/post/operationId: the spec has 1 task operation(s) but no task service"),
+            "{}",
+            error_of(&text)
         );
     }
 }

@@ -1,3 +1,4 @@
+// vapigen: requires Cis.Session_create
 //! What every example shares: where the vCenter is, how to trust it, how to log in, and
 //! how to print an error a person can act on.
 

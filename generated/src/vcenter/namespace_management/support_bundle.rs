@@ -38,20 +38,18 @@ impl<'a> Api<'a> {
     pub async fn create(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> Result<Location, crate::Error<CreateError>> {
-        let path = format!(
-            "/vcenter/namespace-management/clusters/{}/support-bundle", crate
-            ::call::path_value("cluster", cluster.as_str()) ?
-        );
-        let call = crate::call::Call::new(
+    ) -> Result<Location, ::vapi_runtime::Error<CreateError>> {
+        let cluster = ::vapi_runtime::codegen::path_value("cluster", cluster.as_str())?;
+        let call = ::vapi_runtime::codegen::Call::new(
                 "Vcenter.NamespaceManagement.SupportBundle_create",
-                ::reqwest::Method::POST,
+                ::vapi_runtime::codegen::Method::POST,
                 "/vcenter/namespace-management/clusters/{cluster}/support-bundle",
-                path,
+                format!(
+                    "/vcenter/namespace-management/clusters/{cluster}/support-bundle"
+                ),
             )
             .secret_answer();
-        let answer = self.client.send::<CreateError>(call).await?;
-        answer.json()
+        self.client.send::<CreateError>(call).await?.json()
     }
 }
 
@@ -77,6 +75,12 @@ impl Location {
             url,
             wcp_support_bundle_token,
         }
+    }
+}
+
+impl From<Location> for ::vapi_runtime::BundleLocation {
+    fn from(location: Location) -> Self {
+        Self::new(location.url, location.wcp_support_bundle_token.token)
     }
 }
 
@@ -117,15 +121,15 @@ impl ::std::fmt::Debug for Token {
 #[non_exhaustive]
 pub enum CreateError {
     /// `401` (`UNAUTHENTICATED`): if the user can not be authenticated.
-    Unauthenticated(crate::StdError),
+    Unauthenticated(::vapi_runtime::StdError),
     /// `403` (`UNAUTHORIZED`): if the user does not have Global.Diagnostics privilege.
-    Unauthorized(crate::StdError),
+    Unauthorized(::vapi_runtime::StdError),
     /// `404` (`NOT_FOUND`): if the specified cluster is not registered on this vCenter server.
-    NotFound(crate::StdError),
+    NotFound(::vapi_runtime::StdError),
     /// `500` (`ERROR`): if the system reports an error while responding to the request.
-    Error(crate::StdError),
+    Error(::vapi_runtime::StdError),
     /// An error kind or status this operation does not document; status and body are kept.
-    Undocumented(crate::StdError),
+    Undocumented(::vapi_runtime::StdError),
 }
 
 impl CreateError {
@@ -158,7 +162,7 @@ impl CreateError {
     }
 
     /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &crate::StdError {
+    pub fn std_error(&self) -> &::vapi_runtime::StdError {
         match self {
             Self::Unauthenticated(error)
             | Self::Unauthorized(error)
@@ -174,36 +178,38 @@ impl CreateError {
     }
 
     /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&crate::ErrorType> {
+    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
         self.std_error().error_type()
     }
 
     /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
         self.std_error().messages()
     }
 }
 
-impl crate::OperationError for CreateError {
-    fn from_std(mut error: crate::StdError) -> Self {
+impl ::vapi_runtime::OperationError for CreateError {
+    fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
         let documented = match error.status() {
-            401 => Some(crate::ErrorType::Unauthenticated),
-            403 => Some(crate::ErrorType::Unauthorized),
-            404 => Some(crate::ErrorType::NotFound),
-            500 => Some(crate::ErrorType::Error),
+            401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
+            403 => Some(::vapi_runtime::ErrorType::Unauthorized),
+            404 => Some(::vapi_runtime::ErrorType::NotFound),
+            500 => Some(::vapi_runtime::ErrorType::Error),
             _ => None,
         };
         error.infer_error_type(documented);
         match error.error_type() {
-            Some(crate::ErrorType::Unauthenticated) => Self::Unauthenticated(error),
-            Some(crate::ErrorType::Unauthorized) => Self::Unauthorized(error),
-            Some(crate::ErrorType::NotFound) => Self::NotFound(error),
-            Some(crate::ErrorType::Error) => Self::Error(error),
+            Some(::vapi_runtime::ErrorType::Unauthenticated) => {
+                Self::Unauthenticated(error)
+            }
+            Some(::vapi_runtime::ErrorType::Unauthorized) => Self::Unauthorized(error),
+            Some(::vapi_runtime::ErrorType::NotFound) => Self::NotFound(error),
+            Some(::vapi_runtime::ErrorType::Error) => Self::Error(error),
             _ => Self::Undocumented(error),
         }
     }
 
-    fn std_error(&self) -> &crate::StdError {
+    fn std_error(&self) -> &::vapi_runtime::StdError {
         CreateError::std_error(self)
     }
 }

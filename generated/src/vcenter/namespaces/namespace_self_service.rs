@@ -28,16 +28,13 @@ impl<'a> Api<'a> {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &ActivateTemplateSpec,
-    ) -> Result<(), crate::Error<ActivateWithTemplateError>> {
-        let path = format!(
-            "/vcenter/namespaces/namespace-self-service/{}", crate
-            ::call::path_value("cluster", cluster.as_str()) ?
-        );
-        let call = crate::call::Call::new(
+    ) -> Result<(), ::vapi_runtime::Error<ActivateWithTemplateError>> {
+        let cluster = ::vapi_runtime::codegen::path_value("cluster", cluster.as_str())?;
+        let call = ::vapi_runtime::codegen::Call::new(
                 "Vcenter.Namespaces.NamespaceSelfService_activateWithTemplate",
-                ::reqwest::Method::POST,
+                ::vapi_runtime::codegen::Method::POST,
                 "/vcenter/namespaces/namespace-self-service/{cluster}",
-                path,
+                format!("/vcenter/namespaces/namespace-self-service/{cluster}"),
             )
             .query("action", "activateWithTemplate")
             .json(spec);
@@ -121,23 +118,23 @@ impl ActivateTemplateSpec {
 #[non_exhaustive]
 pub enum ActivateWithTemplateError {
     /// `400` (`ALREADY_EXISTS`): if the cluster already has Namespace Self Service activated.
-    AlreadyExists(crate::StdError),
+    AlreadyExists(::vapi_runtime::StdError),
     /// `400` (`INVALID_ARGUMENT`): if spec contain any errors.
-    InvalidArgument(crate::StdError),
+    InvalidArgument(::vapi_runtime::StdError),
     /// `400` (`NOT_ALLOWED_IN_CURRENT_STATE`): if the service is marked for deactivation or the associated cluster is being disabled.
-    NotAllowedInCurrentState(crate::StdError),
+    NotAllowedInCurrentState(::vapi_runtime::StdError),
     /// `401` (`UNAUTHENTICATED`): if the user can not be authenticated.
-    Unauthenticated(crate::StdError),
+    Unauthenticated(::vapi_runtime::StdError),
     /// `403` (`UNAUTHORIZED`): if the user does not have Namespaces.SelfServiceManage privilege.
-    Unauthorized(crate::StdError),
+    Unauthorized(::vapi_runtime::StdError),
     /// `404` (`NOT_FOUND`): if cluster with vSphere Namespaces enabled could not be located.
-    NotFound(crate::StdError),
+    NotFound(::vapi_runtime::StdError),
     /// `500` (`ERROR`): if the system reports an error while responding to the request.
-    Error(crate::StdError),
+    Error(::vapi_runtime::StdError),
     /// `500` (`UNABLE_TO_ALLOCATE_RESOURCE`): if the specified cluster is not licensed.
-    UnableToAllocateResource(crate::StdError),
+    UnableToAllocateResource(::vapi_runtime::StdError),
     /// An error kind or status this operation does not document; status and body are kept.
-    Undocumented(crate::StdError),
+    Undocumented(::vapi_runtime::StdError),
 }
 
 impl ActivateWithTemplateError {
@@ -194,7 +191,7 @@ impl ActivateWithTemplateError {
     }
 
     /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &crate::StdError {
+    pub fn std_error(&self) -> &::vapi_runtime::StdError {
         match self {
             Self::AlreadyExists(error)
             | Self::InvalidArgument(error)
@@ -214,43 +211,47 @@ impl ActivateWithTemplateError {
     }
 
     /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&crate::ErrorType> {
+    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
         self.std_error().error_type()
     }
 
     /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
         self.std_error().messages()
     }
 }
 
-impl crate::OperationError for ActivateWithTemplateError {
-    fn from_std(mut error: crate::StdError) -> Self {
+impl ::vapi_runtime::OperationError for ActivateWithTemplateError {
+    fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
         let documented = match error.status() {
-            401 => Some(crate::ErrorType::Unauthenticated),
-            403 => Some(crate::ErrorType::Unauthorized),
-            404 => Some(crate::ErrorType::NotFound),
+            401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
+            403 => Some(::vapi_runtime::ErrorType::Unauthorized),
+            404 => Some(::vapi_runtime::ErrorType::NotFound),
             _ => None,
         };
         error.infer_error_type(documented);
         match error.error_type() {
-            Some(crate::ErrorType::AlreadyExists) => Self::AlreadyExists(error),
-            Some(crate::ErrorType::InvalidArgument) => Self::InvalidArgument(error),
-            Some(crate::ErrorType::NotAllowedInCurrentState) => {
+            Some(::vapi_runtime::ErrorType::AlreadyExists) => Self::AlreadyExists(error),
+            Some(::vapi_runtime::ErrorType::InvalidArgument) => {
+                Self::InvalidArgument(error)
+            }
+            Some(::vapi_runtime::ErrorType::NotAllowedInCurrentState) => {
                 Self::NotAllowedInCurrentState(error)
             }
-            Some(crate::ErrorType::Unauthenticated) => Self::Unauthenticated(error),
-            Some(crate::ErrorType::Unauthorized) => Self::Unauthorized(error),
-            Some(crate::ErrorType::NotFound) => Self::NotFound(error),
-            Some(crate::ErrorType::Error) => Self::Error(error),
-            Some(crate::ErrorType::UnableToAllocateResource) => {
+            Some(::vapi_runtime::ErrorType::Unauthenticated) => {
+                Self::Unauthenticated(error)
+            }
+            Some(::vapi_runtime::ErrorType::Unauthorized) => Self::Unauthorized(error),
+            Some(::vapi_runtime::ErrorType::NotFound) => Self::NotFound(error),
+            Some(::vapi_runtime::ErrorType::Error) => Self::Error(error),
+            Some(::vapi_runtime::ErrorType::UnableToAllocateResource) => {
                 Self::UnableToAllocateResource(error)
             }
             _ => Self::Undocumented(error),
         }
     }
 
-    fn std_error(&self) -> &crate::StdError {
+    fn std_error(&self) -> &::vapi_runtime::StdError {
         ActivateWithTemplateError::std_error(self)
     }
 }

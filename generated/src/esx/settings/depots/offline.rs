@@ -20,26 +20,27 @@ impl<'a> Api<'a> {
     ///
     /// `POST /esx/settings/depots/offline?action=createFromHost&vmw-task=true`
     ///
-    /// The work goes on in a vCenter task; the returned handle waits for its result.
+    /// The work goes on in a task; the returned handle waits for its result through the task service.
     ///
     /// Since vSphere API 7.0.2.0.
     pub async fn create_from_host(
         &self,
         spec: &ConnectionSpec,
-    ) -> Result<crate::Task<DepotExtractInfo>, crate::Error<CreateFromHostError>> {
-        crate::Check::check(spec, "spec")?;
-        let path = "/esx/settings/depots/offline".to_owned();
-        let call = crate::call::Call::new(
+    ) -> Result<
+        ::vapi_runtime::Task<DepotExtractInfo>,
+        ::vapi_runtime::Error<CreateFromHostError>,
+    > {
+        ::vapi_runtime::Check::check(spec, "spec")?;
+        let call = ::vapi_runtime::codegen::Call::new(
                 "Esx.Settings.Depots.Offline_createFromHost$Task",
-                ::reqwest::Method::POST,
+                ::vapi_runtime::codegen::Method::POST,
                 "/esx/settings/depots/offline",
-                path,
+                "/esx/settings/depots/offline".to_owned(),
             )
             .query("action", "createFromHost")
             .query("vmw-task", "true")
             .json(spec);
-        let answer = self.client.send::<CreateFromHostError>(call).await?;
-        Ok(crate::Task::new(self.client.clone(), answer.json()?))
+        self.client.send::<CreateFromHostError>(call).await?.task(self.client)
     }
 }
 
@@ -81,19 +82,19 @@ impl ConnectionSpec {
     }
 }
 
-impl crate::Check for ConnectionSpec {
-    fn check(&self, path: &str) -> Result<(), crate::InvalidRequest> {
+impl ::vapi_runtime::Check for ConnectionSpec {
+    fn check(&self, path: &str) -> Result<(), ::vapi_runtime::InvalidRequest> {
         match &self.auth_type {
             crate::esx::settings::depots::offline::connection_spec::AuthenticationType::UsernamePassword => {
                 if self.host_credential.is_none() {
-                    return crate::check::fail(
+                    return ::vapi_runtime::codegen::check::fail(
                         path,
                         "host_credential",
                         "is required when `auth_type` is `USERNAME_PASSWORD`",
                     );
                 }
                 if self.host.is_some() {
-                    return crate::check::fail(
+                    return ::vapi_runtime::codegen::check::fail(
                         path,
                         "host",
                         "must be unset when `auth_type` is `USERNAME_PASSWORD`",
@@ -102,14 +103,14 @@ impl crate::Check for ConnectionSpec {
             }
             crate::esx::settings::depots::offline::connection_spec::AuthenticationType::Existing => {
                 if self.host.is_none() {
-                    return crate::check::fail(
+                    return ::vapi_runtime::codegen::check::fail(
                         path,
                         "host",
                         "is required when `auth_type` is `EXISTING`",
                     );
                 }
                 if self.host_credential.is_some() {
-                    return crate::check::fail(
+                    return ::vapi_runtime::codegen::check::fail(
                         path,
                         "host_credential",
                         "must be unset when `auth_type` is `EXISTING`",
@@ -119,7 +120,10 @@ impl crate::Check for ConnectionSpec {
             _ => {}
         }
         if let Some(value) = &self.host_credential {
-            crate::Check::check(value, &format!("{path}.{}", "host_credential"))?;
+            ::vapi_runtime::Check::check(
+                value,
+                &format!("{path}.{}", "host_credential"),
+            )?;
         }
         Ok(())
     }
@@ -246,14 +250,14 @@ impl ::std::fmt::Debug for HostCredentials {
 }
 
 #[allow(deprecated)]
-impl crate::Check for HostCredentials {
-    fn check(&self, path: &str) -> Result<(), crate::InvalidRequest> {
+impl ::vapi_runtime::Check for HostCredentials {
+    fn check(&self, path: &str) -> Result<(), ::vapi_runtime::InvalidRequest> {
         if [self.ssl_thumb_print.is_some(), self.ssl_certificate.is_some()]
             .iter()
             .filter(|set| **set)
             .count() > 1
         {
-            return crate::check::fail(
+            return ::vapi_runtime::codegen::check::fail(
                 path,
                 "ssl_certificate",
                 "cannot be set together with another of `ssl_thumb_print`, `ssl_certificate`",
@@ -268,19 +272,19 @@ impl crate::Check for HostCredentials {
 #[non_exhaustive]
 pub enum CreateFromHostError {
     /// `400` (`INVALID_ARGUMENT`): if the *Esx.Settings.Depots.Offline.HostCredentials* property of spec is invalid.
-    InvalidArgument(crate::StdError),
+    InvalidArgument(::vapi_runtime::StdError),
     /// `400` (`UNVERIFIED_PEER`): if the SSL certificate of the target node cannot be validated by comparing with the thumbprint provided in *Esx.Settings.Depots.Offline.HostCredentials.ssl_thumb_print* or the full certificate provided in *Esx.Settings.Depots.Offline.HostCredentials.ssl_certificate*.
-    UnverifiedPeer(crate::StdError),
+    UnverifiedPeer(::vapi_runtime::StdError),
     /// `401` (`UNAUTHENTICATED`): If the caller is not authenticated.
-    Unauthenticated(crate::StdError),
+    Unauthenticated(::vapi_runtime::StdError),
     /// `404` (`NOT_FOUND`): If there is no *Esx.Settings.Depots.Offline.HostCredentials.host_name* property associated with host id in the system.
-    NotFound(crate::StdError),
+    NotFound(::vapi_runtime::StdError),
     /// `500` (`ERROR`): If there is some unknown internal error. The accompanying error message will give more details about the failure.
-    Error(crate::StdError),
+    Error(::vapi_runtime::StdError),
     /// `503` (`SERVICE_UNAVAILABLE`): If the service is not available.
-    ServiceUnavailable(crate::StdError),
+    ServiceUnavailable(::vapi_runtime::StdError),
     /// An error kind or status this operation does not document; status and body are kept.
-    Undocumented(crate::StdError),
+    Undocumented(::vapi_runtime::StdError),
 }
 
 impl CreateFromHostError {
@@ -325,7 +329,7 @@ impl CreateFromHostError {
     }
 
     /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &crate::StdError {
+    pub fn std_error(&self) -> &::vapi_runtime::StdError {
         match self {
             Self::InvalidArgument(error)
             | Self::UnverifiedPeer(error)
@@ -343,38 +347,46 @@ impl CreateFromHostError {
     }
 
     /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&crate::ErrorType> {
+    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
         self.std_error().error_type()
     }
 
     /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
         self.std_error().messages()
     }
 }
 
-impl crate::OperationError for CreateFromHostError {
-    fn from_std(mut error: crate::StdError) -> Self {
+impl ::vapi_runtime::OperationError for CreateFromHostError {
+    fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
         let documented = match error.status() {
-            401 => Some(crate::ErrorType::Unauthenticated),
-            404 => Some(crate::ErrorType::NotFound),
-            500 => Some(crate::ErrorType::Error),
-            503 => Some(crate::ErrorType::ServiceUnavailable),
+            401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
+            404 => Some(::vapi_runtime::ErrorType::NotFound),
+            500 => Some(::vapi_runtime::ErrorType::Error),
+            503 => Some(::vapi_runtime::ErrorType::ServiceUnavailable),
             _ => None,
         };
         error.infer_error_type(documented);
         match error.error_type() {
-            Some(crate::ErrorType::InvalidArgument) => Self::InvalidArgument(error),
-            Some(crate::ErrorType::UnverifiedPeer) => Self::UnverifiedPeer(error),
-            Some(crate::ErrorType::Unauthenticated) => Self::Unauthenticated(error),
-            Some(crate::ErrorType::NotFound) => Self::NotFound(error),
-            Some(crate::ErrorType::Error) => Self::Error(error),
-            Some(crate::ErrorType::ServiceUnavailable) => Self::ServiceUnavailable(error),
+            Some(::vapi_runtime::ErrorType::InvalidArgument) => {
+                Self::InvalidArgument(error)
+            }
+            Some(::vapi_runtime::ErrorType::UnverifiedPeer) => {
+                Self::UnverifiedPeer(error)
+            }
+            Some(::vapi_runtime::ErrorType::Unauthenticated) => {
+                Self::Unauthenticated(error)
+            }
+            Some(::vapi_runtime::ErrorType::NotFound) => Self::NotFound(error),
+            Some(::vapi_runtime::ErrorType::Error) => Self::Error(error),
+            Some(::vapi_runtime::ErrorType::ServiceUnavailable) => {
+                Self::ServiceUnavailable(error)
+            }
             _ => Self::Undocumented(error),
         }
     }
 
-    fn std_error(&self) -> &crate::StdError {
+    fn std_error(&self) -> &::vapi_runtime::StdError {
         CreateFromHostError::std_error(self)
     }
 }

@@ -28,17 +28,19 @@ impl<'a> Api<'a> {
         &self,
         namespace: &crate::ids::NamespaceId,
         spec: &CreateSpec,
-    ) -> Result<(), crate::Error<CreateError>> {
-        crate::Check::check(spec, "spec")?;
-        let path = format!(
-            "/vcenter/namespaces/{}/management-services/access-grants", crate
-            ::call::path_value("namespace", namespace.as_str()) ?
-        );
-        let call = crate::call::Call::new(
+    ) -> Result<(), ::vapi_runtime::Error<CreateError>> {
+        ::vapi_runtime::Check::check(spec, "spec")?;
+        let namespace = ::vapi_runtime::codegen::path_value(
+            "namespace",
+            namespace.as_str(),
+        )?;
+        let call = ::vapi_runtime::codegen::Call::new(
                 "Vcenter.Namespaces.ManagementServices.AccessGrants_create",
-                ::reqwest::Method::POST,
+                ::vapi_runtime::codegen::Method::POST,
                 "/vcenter/namespaces/{namespace}/management-services/access-grants",
-                path,
+                format!(
+                    "/vcenter/namespaces/{namespace}/management-services/access-grants"
+                ),
             )
             .json(spec);
         self.client.send::<CreateError>(call).await?;
@@ -106,18 +108,18 @@ impl CreateSpec {
     }
 }
 
-impl crate::Check for CreateSpec {
-    fn check(&self, path: &str) -> Result<(), crate::InvalidRequest> {
+impl ::vapi_runtime::Check for CreateSpec {
+    fn check(&self, path: &str) -> Result<(), ::vapi_runtime::InvalidRequest> {
         {
             let value = &self.access_grant;
-            crate::check::length(
+            ::vapi_runtime::codegen::check::length(
                 path,
                 "access_grant",
                 value.as_str(),
                 None,
                 Some(63usize),
             )?;
-            crate::check::pattern(
+            ::vapi_runtime::codegen::check::pattern(
                 path,
                 "access_grant",
                 value.as_str(),
@@ -153,23 +155,23 @@ impl WorkloadSelectorCreateSpec {
 #[non_exhaustive]
 pub enum CreateError {
     /// `400` (`INVALID_ARGUMENT`): if spec contains any errors.
-    InvalidArgument(crate::StdError),
+    InvalidArgument(::vapi_runtime::StdError),
     /// `400` (`ALREADY_EXISTS`): if an Access Grant ID defined in spec already exists in the namespace.
-    AlreadyExists(crate::StdError),
+    AlreadyExists(::vapi_runtime::StdError),
     /// `400` (`NOT_ALLOWED_IN_CURRENT_STATE`): if the namespace or its Supervisor is being disabled.
-    NotAllowedInCurrentState(crate::StdError),
+    NotAllowedInCurrentState(::vapi_runtime::StdError),
     /// `400` (`UNSUPPORTED`): if the Supervisor associated with the namespace doesn't support Management Services.
-    Unsupported(crate::StdError),
+    Unsupported(::vapi_runtime::StdError),
     /// `401` (`UNAUTHENTICATED`): if the user cannot be authenticated.
-    Unauthenticated(crate::StdError),
+    Unauthenticated(::vapi_runtime::StdError),
     /// `403` (`UNAUTHORIZED`): if the user does not have the ManagementServiceAccesses.Configure privilege on the specified namespace.
-    Unauthorized(crate::StdError),
+    Unauthorized(::vapi_runtime::StdError),
     /// `404` (`NOT_FOUND`): if the namespace with the given ID could not be located.
-    NotFound(crate::StdError),
+    NotFound(::vapi_runtime::StdError),
     /// `500` (`ERROR`): if the system reports an error while responding to the request.
-    Error(crate::StdError),
+    Error(::vapi_runtime::StdError),
     /// An error kind or status this operation does not document; status and body are kept.
-    Undocumented(crate::StdError),
+    Undocumented(::vapi_runtime::StdError),
 }
 
 impl CreateError {
@@ -226,7 +228,7 @@ impl CreateError {
     }
 
     /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &crate::StdError {
+    pub fn std_error(&self) -> &::vapi_runtime::StdError {
         match self {
             Self::InvalidArgument(error)
             | Self::AlreadyExists(error)
@@ -246,42 +248,46 @@ impl CreateError {
     }
 
     /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&crate::ErrorType> {
+    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
         self.std_error().error_type()
     }
 
     /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
         self.std_error().messages()
     }
 }
 
-impl crate::OperationError for CreateError {
-    fn from_std(mut error: crate::StdError) -> Self {
+impl ::vapi_runtime::OperationError for CreateError {
+    fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
         let documented = match error.status() {
-            401 => Some(crate::ErrorType::Unauthenticated),
-            403 => Some(crate::ErrorType::Unauthorized),
-            404 => Some(crate::ErrorType::NotFound),
-            500 => Some(crate::ErrorType::Error),
+            401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
+            403 => Some(::vapi_runtime::ErrorType::Unauthorized),
+            404 => Some(::vapi_runtime::ErrorType::NotFound),
+            500 => Some(::vapi_runtime::ErrorType::Error),
             _ => None,
         };
         error.infer_error_type(documented);
         match error.error_type() {
-            Some(crate::ErrorType::InvalidArgument) => Self::InvalidArgument(error),
-            Some(crate::ErrorType::AlreadyExists) => Self::AlreadyExists(error),
-            Some(crate::ErrorType::NotAllowedInCurrentState) => {
+            Some(::vapi_runtime::ErrorType::InvalidArgument) => {
+                Self::InvalidArgument(error)
+            }
+            Some(::vapi_runtime::ErrorType::AlreadyExists) => Self::AlreadyExists(error),
+            Some(::vapi_runtime::ErrorType::NotAllowedInCurrentState) => {
                 Self::NotAllowedInCurrentState(error)
             }
-            Some(crate::ErrorType::Unsupported) => Self::Unsupported(error),
-            Some(crate::ErrorType::Unauthenticated) => Self::Unauthenticated(error),
-            Some(crate::ErrorType::Unauthorized) => Self::Unauthorized(error),
-            Some(crate::ErrorType::NotFound) => Self::NotFound(error),
-            Some(crate::ErrorType::Error) => Self::Error(error),
+            Some(::vapi_runtime::ErrorType::Unsupported) => Self::Unsupported(error),
+            Some(::vapi_runtime::ErrorType::Unauthenticated) => {
+                Self::Unauthenticated(error)
+            }
+            Some(::vapi_runtime::ErrorType::Unauthorized) => Self::Unauthorized(error),
+            Some(::vapi_runtime::ErrorType::NotFound) => Self::NotFound(error),
+            Some(::vapi_runtime::ErrorType::Error) => Self::Error(error),
             _ => Self::Undocumented(error),
         }
     }
 
-    fn std_error(&self) -> &crate::StdError {
+    fn std_error(&self) -> &::vapi_runtime::StdError {
         CreateError::std_error(self)
     }
 }

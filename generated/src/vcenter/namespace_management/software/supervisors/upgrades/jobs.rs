@@ -29,20 +29,21 @@ impl<'a> Api<'a> {
         &self,
         supervisor: &crate::ids::SupervisorId,
         spec: &CreateSpec,
-    ) -> Result<crate::ids::TaskId, crate::Error<CreateError>> {
-        let path = format!(
-            "/vcenter/namespace-management/software/supervisors/upgrades/jobs/{}", crate
-            ::call::path_value("supervisor", supervisor.as_str()) ?
-        );
-        let call = crate::call::Call::new(
+    ) -> Result<crate::ids::TaskId, ::vapi_runtime::Error<CreateError>> {
+        let supervisor = ::vapi_runtime::codegen::path_value(
+            "supervisor",
+            supervisor.as_str(),
+        )?;
+        let call = ::vapi_runtime::codegen::Call::new(
                 "Vcenter.NamespaceManagement.Software.Supervisors.Upgrades.Jobs_create",
-                ::reqwest::Method::POST,
+                ::vapi_runtime::codegen::Method::POST,
                 "/vcenter/namespace-management/software/supervisors/upgrades/jobs/{supervisor}",
-                path,
+                format!(
+                    "/vcenter/namespace-management/software/supervisors/upgrades/jobs/{supervisor}"
+                ),
             )
             .json(spec);
-        let answer = self.client.send::<CreateError>(call).await?;
-        answer.json()
+        self.client.send::<CreateError>(call).await?.json()
     }
 }
 
@@ -79,19 +80,19 @@ impl CreateSpec {
 #[non_exhaustive]
 pub enum CreateError {
     /// `400` (`INVALID_ARGUMENT`): if *Vcenter.NamespaceManagement.Software.Supervisors.Upgrades.Jobs.CreateSpec.desired_version* is not valid.
-    InvalidArgument(crate::StdError),
+    InvalidArgument(::vapi_runtime::StdError),
     /// `400` (`UNSUPPORTED`): if Supervisor upgrade is Unsupported. For example, the upgrade may be disallowed if the Supervisor's capabilities do not permit upgrades.
-    Unsupported(crate::StdError),
+    Unsupported(::vapi_runtime::StdError),
     /// `401` (`UNAUTHENTICATED`): if the user can not be authenticated.
-    Unauthenticated(crate::StdError),
+    Unauthenticated(::vapi_runtime::StdError),
     /// `403` (`UNAUTHORIZED`): if the user does not have Namespaces.Upgrade privilege.
-    Unauthorized(crate::StdError),
+    Unauthorized(::vapi_runtime::StdError),
     /// `404` (`NOT_FOUND`): if Supervisor could not be located.
-    NotFound(crate::StdError),
+    NotFound(::vapi_runtime::StdError),
     /// `500` (`ERROR`): if the system reports an error while responding to the request.
-    Error(crate::StdError),
+    Error(::vapi_runtime::StdError),
     /// An error kind or status this operation does not document; status and body are kept.
-    Undocumented(crate::StdError),
+    Undocumented(::vapi_runtime::StdError),
 }
 
 impl CreateError {
@@ -136,7 +137,7 @@ impl CreateError {
     }
 
     /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &crate::StdError {
+    pub fn std_error(&self) -> &::vapi_runtime::StdError {
         match self {
             Self::InvalidArgument(error)
             | Self::Unsupported(error)
@@ -154,38 +155,42 @@ impl CreateError {
     }
 
     /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&crate::ErrorType> {
+    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
         self.std_error().error_type()
     }
 
     /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[crate::vapi::std::LocalizableMessage] {
+    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
         self.std_error().messages()
     }
 }
 
-impl crate::OperationError for CreateError {
-    fn from_std(mut error: crate::StdError) -> Self {
+impl ::vapi_runtime::OperationError for CreateError {
+    fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
         let documented = match error.status() {
-            401 => Some(crate::ErrorType::Unauthenticated),
-            403 => Some(crate::ErrorType::Unauthorized),
-            404 => Some(crate::ErrorType::NotFound),
-            500 => Some(crate::ErrorType::Error),
+            401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
+            403 => Some(::vapi_runtime::ErrorType::Unauthorized),
+            404 => Some(::vapi_runtime::ErrorType::NotFound),
+            500 => Some(::vapi_runtime::ErrorType::Error),
             _ => None,
         };
         error.infer_error_type(documented);
         match error.error_type() {
-            Some(crate::ErrorType::InvalidArgument) => Self::InvalidArgument(error),
-            Some(crate::ErrorType::Unsupported) => Self::Unsupported(error),
-            Some(crate::ErrorType::Unauthenticated) => Self::Unauthenticated(error),
-            Some(crate::ErrorType::Unauthorized) => Self::Unauthorized(error),
-            Some(crate::ErrorType::NotFound) => Self::NotFound(error),
-            Some(crate::ErrorType::Error) => Self::Error(error),
+            Some(::vapi_runtime::ErrorType::InvalidArgument) => {
+                Self::InvalidArgument(error)
+            }
+            Some(::vapi_runtime::ErrorType::Unsupported) => Self::Unsupported(error),
+            Some(::vapi_runtime::ErrorType::Unauthenticated) => {
+                Self::Unauthenticated(error)
+            }
+            Some(::vapi_runtime::ErrorType::Unauthorized) => Self::Unauthorized(error),
+            Some(::vapi_runtime::ErrorType::NotFound) => Self::NotFound(error),
+            Some(::vapi_runtime::ErrorType::Error) => Self::Error(error),
             _ => Self::Undocumented(error),
         }
     }
 
-    fn std_error(&self) -> &crate::StdError {
+    fn std_error(&self) -> &::vapi_runtime::StdError {
         CreateError::std_error(self)
     }
 }

@@ -1,0 +1,282 @@
+//! Checks a tar archive while it streams by, without keeping it.
+//!
+//! vCenter gives no sign when it aborts a support-bundle stream: the only way to know the
+//! bundle is whole is that the archive is. This follows the 512-byte blocks: each header's
+//! checksum, each entry's data (rounded up to a block), and the two zero blocks that end
+//! an archive. Memory use is one block, whatever the bundle's size.
+
+use std::fmt;
+
+const BLOCK: usize = 512;
+
+/// Why a stream is not a complete tar archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TarError {
+    /// Where in the stream it was found.
+    pub offset: u64,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for TarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at byte {}: {}", self.offset, self.reason)
+    }
+}
+
+impl std::error::Error for TarError {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Reading a header block (or an end-of-archive block).
+    Header,
+    /// Skipping an entry's data: this many bytes are left, padding included.
+    Data(u64),
+    /// Both end-of-archive blocks were seen; the rest is padding.
+    End,
+}
+
+/// The checker: feed it every byte of the stream, then ask it whether the archive ended.
+#[derive(Debug, Clone)]
+pub struct TarCheck {
+    state: State,
+    block: [u8; BLOCK],
+    filled: usize,
+    offset: u64,
+    zero_blocks: u8,
+    entries: u64,
+}
+
+impl Default for TarCheck {
+    fn default() -> Self {
+        TarCheck {
+            state: State::Header,
+            block: [0; BLOCK],
+            filled: 0,
+            offset: 0,
+            zero_blocks: 0,
+            entries: 0,
+        }
+    }
+}
+
+impl TarCheck {
+    /// How many entries (files, directories, ...) the archive had so far.
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// Checks the next bytes of the stream.
+    pub fn feed(&mut self, mut data: &[u8]) -> Result<(), TarError> {
+        while !data.is_empty() {
+            match self.state {
+                State::End => return Ok(()),
+                State::Data(left) => {
+                    let take = (left.min(data.len() as u64)) as usize;
+                    self.offset += take as u64;
+                    data = &data[take..];
+                    let left = left - take as u64;
+                    self.state = if left == 0 {
+                        State::Header
+                    } else {
+                        State::Data(left)
+                    };
+                }
+                State::Header => {
+                    let take = (BLOCK - self.filled).min(data.len());
+                    self.block[self.filled..self.filled + take].copy_from_slice(&data[..take]);
+                    self.filled += take;
+                    data = &data[take..];
+                    if self.filled == BLOCK {
+                        self.filled = 0;
+                        self.header()?;
+                        self.offset += BLOCK as u64;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the stream ended where an archive may end: after the end-of-archive blocks.
+    pub fn finish(&self) -> Result<(), TarError> {
+        let at = self.offset + self.filled as u64;
+        match self.state {
+            State::End => Ok(()),
+            State::Data(left) => Err(TarError {
+                offset: at,
+                reason: format!("the stream ends inside an entry's data, {left} bytes short"),
+            }),
+            State::Header if self.filled > 0 => Err(TarError {
+                offset: at,
+                reason: "the stream ends inside a header block".to_owned(),
+            }),
+            State::Header if at == 0 => Err(TarError {
+                offset: 0,
+                reason: "the stream is empty".to_owned(),
+            }),
+            State::Header => Err(TarError {
+                offset: at,
+                reason: "the stream ends without the end-of-archive blocks".to_owned(),
+            }),
+        }
+    }
+
+    fn header(&mut self) -> Result<(), TarError> {
+        if self.block.iter().all(|b| *b == 0) {
+            self.zero_blocks += 1;
+            if self.zero_blocks == 2 {
+                self.state = State::End;
+            }
+            return Ok(());
+        }
+        if self.zero_blocks > 0 {
+            return Err(self.error("a header follows a lone end-of-archive block"));
+        }
+        let recorded = octal(&self.block[148..156])
+            .ok_or_else(|| self.error("the header checksum is not a number"))?;
+        let unsigned: u64 = self
+            .block
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                if (148..156).contains(&i) {
+                    u64::from(b' ')
+                } else {
+                    u64::from(*b)
+                }
+            })
+            .sum();
+        let signed: i64 = self
+            .block
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                if (148..156).contains(&i) {
+                    i64::from(b' ')
+                } else {
+                    i64::from(*b as i8)
+                }
+            })
+            .sum();
+        if recorded != unsigned && recorded as i64 != signed {
+            return Err(self.error(&format!(
+                "header checksum {recorded} does not match the header ({unsigned})"
+            )));
+        }
+        let size = size(&self.block[124..136])
+            .ok_or_else(|| self.error("the entry size is not a number"))?;
+        self.entries += 1;
+        // A size near u64::MAX (base-256 allows it) must be an error, not an overflow.
+        let padded = size
+            .checked_next_multiple_of(BLOCK as u64)
+            .ok_or_else(|| self.error("the entry size is impossibly large"))?;
+        self.state = if padded == 0 {
+            State::Header
+        } else {
+            State::Data(padded)
+        };
+        Ok(())
+    }
+
+    fn error(&self, reason: &str) -> TarError {
+        TarError {
+            offset: self.offset,
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+/// An octal number field, NUL- or space-terminated.
+fn octal(field: &[u8]) -> Option<u64> {
+    let text = std::str::from_utf8(field).ok()?;
+    let text = text.trim_matches(|c: char| c == '\0' || c == ' ');
+    if text.is_empty() {
+        return Some(0);
+    }
+    u64::from_str_radix(text, 8).ok()
+}
+
+/// The size field: octal, or base-256 (GNU) for entries of 8 GiB and more.
+fn size(field: &[u8]) -> Option<u64> {
+    if field[0] & 0x80 != 0 {
+        let mut value: u64 = u64::from(field[0] & 0x7f);
+        for b in &field[1..] {
+            value = value.checked_mul(256)?.checked_add(u64::from(*b))?;
+        }
+        Some(value)
+    } else {
+        octal(field)
+    }
+}
+
+/// The ustar builder of the integration tests, so there is one copy of it.
+#[cfg(test)]
+#[path = "../tests/support/mod.rs"]
+mod test_support;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A ustar archive with one file of `len` bytes.
+    fn archive(len: usize) -> Vec<u8> {
+        test_support::tar(&[("file.txt", len)])
+    }
+
+    fn check(bytes: &[u8], chunk: usize) -> Result<TarCheck, TarError> {
+        let mut checker = TarCheck::default();
+        for part in bytes.chunks(chunk) {
+            checker.feed(part)?;
+        }
+        checker.finish().map(|_| checker)
+    }
+
+    #[test]
+    fn a_whole_archive_passes_in_any_chunking() {
+        let bytes = archive(1000);
+        for chunk in [1, 7, 512, 513, 4096] {
+            assert_eq!(
+                check(&bytes, chunk).expect("complete").entries(),
+                1,
+                "chunk {chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn cut_inside_data_header_or_before_the_end_fails() {
+        let bytes = archive(1000);
+        let err = check(&bytes[..700], 64).expect_err("cut in data");
+        assert!(err.reason.contains("inside an entry's data"), "{err}");
+        let err = check(&bytes[..200], 64).expect_err("cut in header");
+        assert!(err.reason.contains("inside a header"), "{err}");
+        let err = check(&bytes[..1536], 64).expect_err("no end blocks");
+        assert!(err.reason.contains("without the end-of-archive"), "{err}");
+        assert!(check(&[], 1).is_err());
+    }
+
+    #[test]
+    fn an_impossible_size_is_an_error_not_an_overflow() {
+        let mut bytes = archive(0);
+        // Base-256: a marker byte, then u64::MAX in the last eight bytes.
+        bytes[124..128].copy_from_slice(&[0x80, 0, 0, 0]);
+        for b in &mut bytes[128..136] {
+            *b = 0xff;
+        }
+        bytes[148..156].copy_from_slice(b"        ");
+        let sum: u32 = bytes[..BLOCK].iter().map(|b| u32::from(*b)).sum();
+        bytes[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        let err = check(&bytes, 512).expect_err("too large");
+        assert!(err.reason.contains("impossibly large"), "{err}");
+    }
+
+    #[test]
+    fn a_damaged_header_fails() {
+        let mut bytes = archive(10);
+        bytes[0] = b'F';
+        let err = check(&bytes, 512).expect_err("checksum");
+        assert!(err.reason.contains("checksum"), "{err}");
+        assert_eq!(err.offset, 0);
+    }
+}

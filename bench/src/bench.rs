@@ -1,7 +1,7 @@
 //! The bench itself: what is measured, in which order, and where the figures go.
 
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::Instant;
 
 use crate::{call, codegen, compile, download, report, scaling, server, stats};
@@ -49,45 +49,20 @@ impl Plan {
 const IN_PLACE: &str = "VAPIGEN_BENCH_IN_PLACE";
 
 pub fn bench(root: &Path, quick: bool) -> ExitCode {
+    // `cargo xtask bench` builds this in the release profile; a debug build measures the
+    // wrong thing, so it says how to run it instead.
     if cfg!(debug_assertions) && std::env::var_os(IN_PLACE).is_none() {
-        return rerun_in_release(root, quick);
+        eprintln!(
+            "error: this is a debug build; run `cargo xtask bench{}` (release), or set {IN_PLACE}=1 to measure it anyway",
+            if quick { " --quick" } else { "" }
+        );
+        return ExitCode::FAILURE;
     }
     let started = Instant::now();
     match run(root, &Plan::new(quick), started) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn rerun_in_release(root: &Path, quick: bool) -> ExitCode {
-    eprintln!(
-        "bench: measuring in the release profile: cargo run --release --manifest-path \
-         bench/Cargo.toml --{} (the first build takes a few minutes; set {IN_PLACE}=1 to \
-         measure this debug build)",
-        if quick { " --quick" } else { "" }
-    );
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command
-        .args(["run", "--release", "--quiet", "--manifest-path"])
-        .arg(root.join("bench").join("Cargo.toml"))
-        .arg("--");
-    // The main workspace's target folder, as `cargo xtask bench` uses: the dependencies
-    // are built there already.
-    if std::env::var_os("CARGO_TARGET_DIR").is_none() {
-        command.env("CARGO_TARGET_DIR", root.join("target"));
-    }
-    if quick {
-        command.arg("--quick");
-    }
-    match command.status() {
-        Ok(status) if status.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: could not run cargo: {e}");
             ExitCode::FAILURE
         }
     }

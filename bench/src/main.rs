@@ -3,10 +3,9 @@
 //! `target/bench/summary.json`. BENCHMARKS.md records the figures and how to read them.
 //!
 //! A package of its own, and a workspace of its own, because it uses the generated crate:
-//! `xtask` must build when `generated/` does not (it is what regenerates it). It runs in the
-//! release profile: when started from a debug build, it runs itself again with
-//! `cargo run --release --manifest-path bench/Cargo.toml`. The child processes it measures
-//! are this binary too (`download-child`, `rss-child`).
+//! `xtask` must build when `generated/` does not (it is what regenerates it). It measures in
+//! the release profile (`cargo xtask bench` builds it so; a debug build refuses). The child
+//! processes it measures are this binary too (`download-child`, `rss-child`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -5,7 +5,7 @@
 //! the output independent of hashing. It serializes to YAML for the model snapshot, so a
 //! reviewer sees how the spec was understood before looking at any Rust.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -39,6 +39,28 @@ pub struct Model {
 }
 
 impl Model {
+    /// `seed` and every named struct that holds one of its types in a field (directly, or in
+    /// a list, set, map value or optional value), grown until nothing is added: the types a
+    /// property of the seed (a secret, a rule to check) reaches.
+    pub fn holders(&self, mut seed: BTreeSet<String>) -> BTreeSet<String> {
+        loop {
+            let more: Vec<&String> = self
+                .types
+                .iter()
+                .filter(|(name, def)| {
+                    !seed.contains(*name)
+                        && matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.ty.named().is_some_and(|n| seed.contains(n))))
+                })
+                .map(|(name, _)| name)
+                .collect();
+            if more.is_empty() {
+                return seed;
+            }
+            let more: Vec<String> = more.into_iter().cloned().collect();
+            seed.extend(more);
+        }
+    }
+
     /// Calls `f` on every type the model holds: fields, aliases, parameters, bodies,
     /// responses, successes and task results. What a pass that rewrites types walks.
     pub fn visit_tys_mut(&mut self, f: &mut impl FnMut(&mut Ty)) {
@@ -138,6 +160,8 @@ pub struct BundleLocation {
 pub struct Service {
     pub module: Vec<String>,
     pub docs: Docs,
+    /// Its entry in `#/tags` (`#/tags/3`), or the tag of its first operation.
+    pub pointer: Pointer,
 }
 
 /// Documentation carried over from the spec.
@@ -336,6 +360,18 @@ pub enum Ty {
     Nullable(Box<Ty>),
     /// A type the runtime owns (filled by `vapi::std_types`).
     Runtime(RuntimeType),
+}
+
+impl Ty {
+    /// The named type this holds, directly or in a list, set, map value or optional value.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            Ty::Named(name) => Some(name),
+            Ty::List(item) | Ty::Set(item) | Ty::Nullable(item) => item.named(),
+            Ty::Map { value, .. } => value.named(),
+            _ => None,
+        }
+    }
 }
 
 /// Types as a reader of the spec names them, for messages: "a list of strings",

@@ -8,7 +8,6 @@ use super::runtime;
 use super::ty::ident;
 use crate::model::{Field, Model, Rule, Struct, Ty, TypeDef, TypeKind};
 use crate::names;
-use crate::vapi::checks::named_in;
 
 pub fn check_impl(model: &Model, def: &TypeDef, s: &Struct) -> Option<TokenStream> {
     if !s.checked {
@@ -90,7 +89,7 @@ fn rule_check(model: &Model, s: &Struct, rule: &Rule) -> TokenStream {
                 .fields
                 .iter()
                 .find(|f| &f.rust == discriminator)
-                .and_then(|f| named_in(&f.ty))
+                .and_then(|f| f.ty.named())
                 .and_then(|name| model.types.get(name))
                 .map(|e| {
                     let module = e.module.iter().map(|m| ident(m));
@@ -142,7 +141,7 @@ fn rule_check(model: &Model, s: &Struct, rule: &Rule) -> TokenStream {
 
 /// Fields holding checked structs are checked too, with their path.
 fn nested_check(model: &Model, f: &Field) -> Option<TokenStream> {
-    let name = named_in(&f.ty)?;
+    let name = f.ty.named()?;
     let checked =
         matches!(model.types.get(name).map(|d| &d.kind), Some(TypeKind::Struct(s)) if s.checked);
     if !checked {

@@ -69,19 +69,32 @@ pub fn lower_services(
     operations: &BTreeMap<String, Operation>,
 ) -> BTreeMap<String, Service> {
     let mut services = BTreeMap::new();
-    let tag_docs: BTreeMap<&str, &Option<String>> = doc
+    let tags: BTreeMap<&str, (usize, &Option<String>)> = doc
         .api
         .tags
         .iter()
-        .map(|t| (t.name.as_str(), &t.description))
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), (i, &t.description)))
         .collect();
     for op in operations.values() {
         if services.contains_key(&op.service) {
             continue;
         }
         let module = op.service.split('.').map(names::module_name).collect();
-        let docs = Docs::new(tag_docs.get(op.service.as_str()).and_then(|d| d.as_deref()));
-        services.insert(op.service.clone(), Service { module, docs });
+        let tag = tags.get(op.service.as_str());
+        let docs = Docs::new(tag.and_then(|(_, d)| d.as_deref()));
+        let pointer = match tag {
+            Some((i, _)) => Pointer::root().join("tags").join(i),
+            None => op.pointer.join("tags").join(0),
+        };
+        services.insert(
+            op.service.clone(),
+            Service {
+                module,
+                docs,
+                pointer,
+            },
+        );
     }
     services
 }

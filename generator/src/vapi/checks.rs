@@ -208,41 +208,17 @@ fn find_field<'s>(s: &'s Struct, wire: &str, at: &Pointer) -> Result<&'s Field> 
 
 /// A struct is checked when it has rules or constraints, or holds a checked struct.
 fn mark_checked(model: &mut Model) {
-    let mut checked: BTreeSet<String> = model
+    let own: BTreeSet<String> = model
         .types
         .iter()
         .filter(|(_, def)| matches!(&def.kind, TypeKind::Struct(s) if !s.rules.is_empty() || s.fields.iter().any(|f| !f.constraints.is_empty())))
         .map(|(name, _)| name.clone())
         .collect();
-    loop {
-        let more: Vec<String> = model
-            .types
-            .iter()
-            .filter(|(name, def)| {
-                !checked.contains(*name)
-                    && matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| named_in(&f.ty).is_some_and(|n| checked.contains(n))))
-            })
-            .map(|(name, _)| name.clone())
-            .collect();
-        if more.is_empty() {
-            break;
-        }
-        checked.extend(more);
-    }
+    let checked = model.holders(own);
     for (name, def) in model.types.iter_mut() {
         if let TypeKind::Struct(s) = &mut def.kind {
             s.checked = checked.contains(name);
         }
-    }
-}
-
-/// The named type a field holds, directly or in a list or set.
-pub fn named_in(ty: &Ty) -> Option<&str> {
-    match ty {
-        Ty::Named(name) => Some(name),
-        Ty::List(item) | Ty::Set(item) | Ty::Nullable(item) => named_in(item),
-        Ty::Map { value, .. } => named_in(value),
-        _ => None,
     }
 }
 

@@ -55,8 +55,8 @@ pub fn normalize(model: &mut Model, problems: &mut Problems) {
 
 /// Every description in the model gets its version sentences read.
 fn apply_versions(model: &mut Model, problems: &mut Problems) {
-    for (name, service) in model.services.iter_mut() {
-        let at = crate::pointer::Pointer::root().join("tags").join(name);
+    for service in model.services.values_mut() {
+        let at = service.pointer.join("description");
         problems.take(versions::apply(&mut service.docs, &at, Level::Item));
     }
     for def in model.types.values_mut() {

@@ -21,39 +21,15 @@ pub fn apply(model: &mut Model) {
 
 /// The named types that hold a secret field, directly or in a type they hold.
 fn types_holding_secrets(model: &Model) -> BTreeSet<String> {
-    let mut holding: BTreeSet<String> = model
+    let own = model
         .types
         .iter()
         .filter(|(_, def)| matches!(&def.kind, TypeKind::Struct(s) if s.fields.iter().any(|f| f.secret)))
         .map(|(name, _)| name.clone())
         .collect();
-    // Grow the set until no type is added: a type holding a holder holds a secret.
-    loop {
-        let more: Vec<String> = model
-            .types
-            .iter()
-            .filter(|(name, def)| {
-                !holding.contains(*name)
-                    && match &def.kind {
-                        TypeKind::Struct(s) => s.fields.iter().any(|f| holds(&f.ty, &holding)),
-                        TypeKind::Alias(ty) => holds(ty, &holding),
-                        TypeKind::Enum(_) => false,
-                    }
-            })
-            .map(|(name, _)| name.clone())
-            .collect();
-        if more.is_empty() {
-            return holding;
-        }
-        holding.extend(more);
-    }
+    model.holders(own)
 }
 
 fn holds(ty: &Ty, holding: &BTreeSet<String>) -> bool {
-    match ty {
-        Ty::Named(name) => holding.contains(name),
-        Ty::List(inner) | Ty::Set(inner) | Ty::Nullable(inner) => holds(inner, holding),
-        Ty::Map { value, .. } => holds(value, holding),
-        _ => false,
-    }
+    ty.named().is_some_and(|name| holding.contains(name))
 }

@@ -3,18 +3,24 @@
 //! The pipeline, one module per step:
 //! `load` (text -> OpenAPI) -> `lower` (OpenAPI -> `model`) -> `vapi` (VMware's conventions)
 //! -> `emit` (model -> Rust tokens and files) -> `write` (format, compare, write).
+//!
+//! What other code uses: [`codegen`] (what `cargo xtask codegen` runs) with its [`Layout`]
+//! and [`Report`], [`generate_from_str`] and [`model_from_str`] (the pipeline in memory), the
+//! [`model`] a reviewer reads in snapshots, and the [`Error`]s, each with its [`Pointer`].
 
-pub mod emit;
-pub mod error;
-pub mod load;
-pub mod lower;
+mod emit;
+mod error;
+mod load;
+mod lower;
 pub mod model;
-pub mod names;
-pub mod pointer;
-pub mod vapi;
-pub mod write;
+mod names;
+mod pointer;
+mod vapi;
+mod write;
 
 pub use error::{Error, Result};
+pub use pointer::Pointer;
+pub use write::Report;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

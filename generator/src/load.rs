@@ -5,22 +5,12 @@
 //! error sits, which becomes the JSON pointer of the error.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
 
 use openapiv3::OpenAPI;
 use serde_json::Value;
 
 use crate::error::{Error, Problems, Result};
 use crate::pointer::Pointer;
-
-/// Reads and parses a spec file (`.yaml`, `.yml` or `.json`).
-pub fn load_file(path: &Path) -> Result<OpenAPI> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    load_str(&text)
-}
 
 /// Parses a spec from YAML or JSON text.
 pub fn load_str(text: &str) -> Result<OpenAPI> {
@@ -88,9 +78,8 @@ fn check_version(json: &Value) -> Result<()> {
 }
 
 /// How deep the document may nest. VMware's documents nest about a dozen levels (ours 9).
-/// A far deeper one (arrays of arrays 80 deep) overflowed the stack in a debug build, in the
-/// OpenAPI decoder and in syn and prettyplease, an abort no error can report (found by
-/// tests/robustness.rs); it is refused here instead, where the place is known.
+/// A far deeper one overflows the stack of the OpenAPI decoder, syn and prettyplease in a
+/// debug build, an abort no error can report; it is refused here, where the place is known.
 const MAX_DEPTH: usize = 32;
 
 /// YAML allows any scalar as a map key (`200:` is an integer); JSON and OpenAPI want strings.

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::runtime;
-use super::ty::ident;
+use super::scope::ident;
 use crate::model::{Field, Model, Rule, Struct, Ty, TypeDef, TypeKind};
 use crate::names;
 

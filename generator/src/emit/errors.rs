@@ -9,7 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::runtime;
-use super::ty::ident;
+use super::scope::ident;
 use crate::model::{ErrorCase, Operation};
 use crate::names;
 

@@ -9,7 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::runtime;
-use super::ty::{ident, Scope};
+use super::scope::{ident, Scope};
 use crate::model::{Model, Operation, PathPart, Ty};
 use crate::names;
 

@@ -9,14 +9,14 @@
 mod checks;
 mod crate_root;
 mod docs;
+mod documented_errors;
 mod errors;
 mod ids;
 mod mocks;
 mod runtime;
+mod scope;
 mod services;
 mod templates;
-mod tests;
-mod ty;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,7 +28,7 @@ use crate::error::Result;
 use crate::model::{Docs, Model, Operation, TypeDef};
 use crate::names;
 use crate::vapi::namespaces::{CLIENT_MODULE, IDS_MODULE, MOCK_MODULE};
-use ty::{ident, Scope};
+use scope::{ident, Scope};
 
 /// The hand-written files the crate is made of, by path relative to `templates/`.
 #[derive(Debug, Clone, Default)]
@@ -91,7 +91,10 @@ pub fn emit(
     if model.operations.values().any(|op| !op.errors.is_empty()) {
         files.insert(
             "tests/documented_errors.rs".to_owned(),
-            Content::Rust(tests::documented_errors_test(model, &settings.name)),
+            Content::Rust(documented_errors::documented_errors_test(
+                model,
+                &settings.name,
+            )),
         );
     }
     for (module, node) in &tree.nodes {

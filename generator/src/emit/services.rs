@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::runtime;
-use super::ty::{ident, Scope};
+use super::scope::{ident, Scope};
 use crate::model::{Auth, Docs, Operation, Param, ParamLocation, ParamShape, PathPart, Ty};
 use crate::names;
 use crate::vapi::params::{BODY, CALL, CREDENTIALS};

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::runtime;
-use super::ty::{ident, Scope};
+use super::scope::{ident, Scope};
 use crate::model::{Docs, Enum, Field, Struct, TypeDef, TypeKind};
 use crate::names;
 

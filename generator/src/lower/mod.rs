@@ -9,8 +9,6 @@ mod schemas;
 
 use openapiv3::OpenAPI;
 
-pub use schemas::type_path;
-
 use crate::error::Problems;
 use crate::model::Model;
 

@@ -242,7 +242,8 @@ fn name_of(segments: &[String], depth: usize) -> String {
 }
 
 /// The name of one resource type alone (no others to tell it from).
-pub fn id_name(resource_type: &str) -> String {
+#[cfg(test)]
+fn id_name(resource_type: &str) -> String {
     name_of(&significant(resource_type), 1)
 }
 

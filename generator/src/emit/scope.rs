@@ -1,4 +1,5 @@
-//! `model::Ty` -> the Rust type that holds it.
+//! Where emitted code stands (`Scope`): the Rust type that holds a `model::Ty` there, and
+//! identifiers from the names `names` made.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};

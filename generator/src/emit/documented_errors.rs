@@ -7,7 +7,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::ty::ident;
+use super::scope::ident;
 use crate::model::{Model, Operation};
 use crate::names;
 

@@ -21,11 +21,7 @@ impl Inputs {
         let spec = std::fs::read_to_string(&layout.spec)
             .map_err(|e| format!("{}: {e}", layout.spec.display()))?;
         let templates = vapigen::read_templates(&layout.templates).map_err(|e| e.to_string())?;
-        let settings = vapigen::CrateSettings {
-            name: layout.crate_name.clone(),
-            runtime_path: vapigen::write::relative_path(&layout.out, &layout.runtime)
-                .map_err(|e| e.to_string())?,
-        };
+        let settings = layout.settings().map_err(|e| e.to_string())?;
         Ok(Inputs {
             spec,
             templates,

@@ -86,6 +86,14 @@ pub struct Layout {
 pub const DEFAULT_CRATE: &str = "vsphere-api";
 
 impl Layout {
+    /// What the crate is called and where its runtime is, from where it is written.
+    pub fn settings(&self) -> Result<CrateSettings> {
+        Ok(CrateSettings {
+            name: self.crate_name.clone(),
+            runtime_path: write::relative_path(&self.out, &self.runtime)?,
+        })
+    }
+
     /// The standard layout under a workspace root: `spec/vsphere.yaml`, `templates/` ->
     /// `generated/` (package `vsphere-api`), on `runtime/`.
     pub fn under(root: &Path) -> Self {
@@ -107,11 +115,7 @@ pub fn codegen(layout: &Layout, check: bool) -> Result<write::Report> {
         source,
     })?;
     let templates = read_templates(&layout.templates)?;
-    let settings = CrateSettings {
-        name: layout.crate_name.clone(),
-        runtime_path: write::relative_path(&layout.out, &layout.runtime)?,
-    };
-    let generated = generate_from_str(&spec, &templates, &settings)?;
+    let generated = generate_from_str(&spec, &templates, &layout.settings()?)?;
     write::sync(&generated.files, &layout.out, check)
 }
 

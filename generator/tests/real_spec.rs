@@ -12,10 +12,7 @@ fn generated() -> vapigen::Generated {
     let layout = vapigen::Layout::under(root);
     let spec = std::fs::read_to_string(&layout.spec).expect("spec/vsphere.yaml");
     let templates = vapigen::read_templates(&layout.templates).expect("templates/");
-    let settings = vapigen::CrateSettings {
-        name: layout.crate_name.clone(),
-        runtime_path: "../runtime".to_owned(),
-    };
+    let settings = layout.settings().expect("settings");
     vapigen::generate_from_str(&spec, &templates, &settings).expect("the real spec generates")
 }
 

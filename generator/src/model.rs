@@ -424,6 +424,8 @@ pub struct IdType {
     pub resource_type: String,
     /// `ClusterComputeResourceId`, `TaskId`.
     pub name: String,
+    /// Where the spec first names the resource type.
+    pub pointer: Pointer,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -1,52 +1,75 @@
-//! Identifier hygiene, in one place: every Rust name the generator makes comes from here.
+//! Every Rust name the generated crate exposes is made here, and only here.
 //!
 //! A spec name is cut into words by heck, cased, and escaped when it lands on a Rust
-//! keyword. Names that cannot become identifiers at all (empty, only punctuation) are
-//! refused by the caller with the pointer of the place.
+//! keyword (prost-build's `ident.rs` is the model). The names derived from others (an
+//! operation's error enum, a kind's predicate, an id type, a task variant, a mock method) are
+//! made here too, so a reader finds every naming rule in one file; `vapi::namespaces` checks
+//! where they land together. Names that cannot become identifiers at all (empty, only
+//! punctuation) are refused by the caller with the pointer of the place.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-/// Keywords that `r#` can escape (all strict and reserved keywords but the four below).
-const KEYWORDS: &[&str] = &[
+/// Strict keywords of Rust 2015, which `r#` escapes (but for the four of `NOT_RAW`).
+const STRICT_2015: &[&str] = &[
     "as", "break", "const", "continue", "else", "enum", "extern", "false", "fn", "for", "if",
     "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static",
-    "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn",
-    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized",
-    "virtual", "yield", "try", "gen",
+    "struct", "trait", "true", "type", "unsafe", "use", "where", "while",
 ];
+
+/// Keywords added by Rust 2018.
+const STRICT_2018: &[&str] = &["async", "await", "dyn"];
+
+/// Reserved for future use: no identifiers either.
+const RESERVED: &[&str] = &[
+    "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof", "unsized",
+    "virtual", "yield", "try",
+];
+
+/// Reserved by Rust 2024.
+const RESERVED_2024: &[&str] = &["gen"];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate"];
 
-/// `wcp_support_bundle_token`, `type` -> `r#type`, `self` -> `self_`.
-pub fn field_name(wire: &str) -> String {
-    escape(clean(wire).to_snake_case())
+/// A field, module or method name: `wcp-support-bundle-token` -> `wcp_support_bundle_token`,
+/// `NamespaceManagement` -> `namespace_management`, `createFromHost` -> `create_from_host`,
+/// `type` -> `r#type`, `self` -> `self_`.
+pub fn to_snake(name: &str) -> String {
+    escape(clean(name).to_snake_case())
+}
+
+/// A type or variant name: `VMServiceSpec` -> `VmServiceSpec`, `USERNAME_PASSWORD` ->
+/// `UsernamePassword`.
+pub fn to_upper_camel(name: &str) -> String {
+    escape(clean(name).to_upper_camel_case())
 }
 
 /// A method argument: a field name, but a keyword gets a trailing `_` (`type` -> `type_`):
 /// an argument is also a local of the method's body, named in `format!` strings, where a
 /// raw identifier cannot stand.
 pub fn param_name(wire: &str) -> String {
-    let name = field_name(wire);
+    let name = to_snake(wire);
     match name.strip_prefix("r#") {
         Some(keyword) => format!("{keyword}_"),
         None => name,
     }
 }
 
-/// A module name: `NamespaceManagement` -> `namespace_management`.
-pub fn module_name(segment: &str) -> String {
-    escape(clean(segment).to_snake_case())
+/// An argument renamed because the method has a name of its own like it: `spec` of the
+/// query -> `spec_query`.
+pub fn located_param(name: &str, location: &str) -> String {
+    format!("{}_{location}", unraw(name))
 }
 
-/// A method name: `createFromHost` -> `create_from_host`.
-pub fn method_name(operation: &str) -> String {
-    escape(clean(operation).to_snake_case())
-}
-
-/// A type or variant name: `VMServiceSpec` -> `VmServiceSpec`, `USERNAME_PASSWORD` -> `UsernamePassword`.
-pub fn type_name(name: &str) -> String {
-    escape(clean(name).to_upper_camel_case())
+/// The variant that keeps an enum value the spec does not list: `Unknown`, or the first of
+/// `Other`, `Unrecognized`, `UnknownValue` that no listed value took (a value called
+/// `UNKNOWN` keeps its natural name).
+pub fn fallback_variant(variants: &[&str]) -> String {
+    ["Unknown", "Other", "Unrecognized", "UnknownValue"]
+        .into_iter()
+        .find(|name| !variants.contains(name))
+        .unwrap_or("UnknownValue")
+        .to_owned()
 }
 
 /// The accessor struct of each module on the way to a service.
@@ -54,7 +77,33 @@ pub const API: &str = "Api";
 
 /// An operation's error enum, from its method name: `create` -> `CreateError`.
 pub fn error_enum(method: &str) -> String {
-    format!("{}Error", type_name(unraw(method)))
+    format!("{}Error", to_upper_camel(unraw(method)))
+}
+
+/// The predicate of an error kind: `NotFound` -> `is_not_found`.
+pub fn predicate(kind: &str) -> String {
+    format!("is_{}", unraw(&to_snake(kind)))
+}
+
+/// An id type from the last segments of its resource type: `[vm, snapshot]` ->
+/// `VmSnapshotId` (`vapi::identifiers` chooses the segments).
+pub fn id_type(segments: &[String]) -> String {
+    format!("{}Id", to_upper_camel(&segments.join("_")))
+}
+
+/// The method of a `$Task` variant beside its plain operation: `create` -> `create_task`.
+pub fn task_variant(method: &str) -> String {
+    format!("{}_task", unraw(method))
+}
+
+/// A typed mock: `mock_<service segments>_<method>`, `(["support_bundle"], "create")` ->
+/// `mock_support_bundle_create`.
+pub fn mock_method(service: &[&str], method: &str) -> String {
+    let service: Vec<String> = service
+        .iter()
+        .map(|s| unraw(&to_snake(s)).to_owned())
+        .collect();
+    format!("mock_{}_{}", service.join("_"), unraw(method))
 }
 
 /// The text of a name without its `r#` prefix, as it reads in prose and on the wire.
@@ -94,10 +143,13 @@ fn escape(mut name: String) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, '_');
     }
+    let keyword = [STRICT_2015, STRICT_2018, RESERVED, RESERVED_2024]
+        .iter()
+        .any(|words| words.contains(&name.as_str()));
     if NOT_RAW.contains(&name.as_str()) {
         name.push('_');
         name
-    } else if KEYWORDS.contains(&name.as_str()) {
+    } else if keyword {
         format!("r#{name}")
     } else {
         name
@@ -110,35 +162,46 @@ mod tests {
 
     #[test]
     fn reserved_words_are_escaped() {
-        assert_eq!(field_name("type"), "r#type");
-        assert_eq!(field_name("match"), "r#match");
-        assert_eq!(field_name("self"), "self_");
-        assert_eq!(module_name("crate"), "crate_");
-        assert_eq!(type_name("Self"), "Self_");
-        assert_eq!(method_name("async"), "r#async");
+        assert_eq!(to_snake("type"), "r#type");
+        assert_eq!(to_snake("match"), "r#match");
+        assert_eq!(to_snake("self"), "self_");
+        assert_eq!(to_snake("crate"), "crate_");
+        assert_eq!(to_upper_camel("Self"), "Self_");
+        assert_eq!(to_snake("async"), "r#async");
     }
 
     #[test]
     fn vapi_names_are_cased() {
-        assert_eq!(module_name("NamespaceManagement"), "namespace_management");
-        assert_eq!(type_name("VMServiceSpec"), "VmServiceSpec");
-        assert_eq!(type_name("DynamicID"), "DynamicId");
-        assert_eq!(type_name("USERNAME_PASSWORD"), "UsernamePassword");
+        assert_eq!(to_snake("NamespaceManagement"), "namespace_management");
+        assert_eq!(to_upper_camel("VMServiceSpec"), "VmServiceSpec");
+        assert_eq!(to_upper_camel("DynamicID"), "DynamicId");
+        assert_eq!(to_upper_camel("USERNAME_PASSWORD"), "UsernamePassword");
         assert_eq!(
-            field_name("wcp-support-bundle-token"),
+            to_snake("wcp-support-bundle-token"),
             "wcp_support_bundle_token"
         );
-        assert_eq!(method_name("createFromHost"), "create_from_host");
+        assert_eq!(to_snake("createFromHost"), "create_from_host");
+        assert_eq!(to_snake("activateWithTemplate"), "activate_with_template");
+    }
+
+    #[test]
+    fn derived_names() {
+        assert_eq!(error_enum("create_from_host"), "CreateFromHostError");
+        assert_eq!(error_enum("r#type"), "TypeError");
+        assert_eq!(predicate("NotFound"), "is_not_found");
+        assert_eq!(id_type(&["vm".into(), "snapshot".into()]), "VmSnapshotId");
+        assert_eq!(task_variant("create"), "create_task");
         assert_eq!(
-            method_name("activateWithTemplate"),
-            "activate_with_template"
+            mock_method(&["SupportBundle"], "create"),
+            "mock_support_bundle_create"
         );
+        assert_eq!(param_name("type"), "type_");
     }
 
     #[test]
     fn digits_and_punctuation() {
-        assert_eq!(type_name("9_1"), "_91");
-        assert_eq!(field_name("2fa"), "_2fa");
+        assert_eq!(to_upper_camel("9_1"), "_91");
+        assert_eq!(to_snake("2fa"), "_2fa");
         assert!(!is_usable("--"));
         assert_eq!(unraw("r#type"), "type");
     }

@@ -55,7 +55,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
     });
     let predicates = op.errors.iter().map(|case| {
         let variant = ident(&case.kind);
-        let is = format_ident!("is_{}", names::unraw(&names::field_name(&case.kind)));
+        let is = format_ident!("{}", names::predicate(&case.kind));
         let doc = format!(" Whether the service answered `{}`.", case.wire);
         quote! {
             #[doc = #doc]

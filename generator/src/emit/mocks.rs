@@ -80,32 +80,25 @@ pub fn mock_file(model: &Model) -> TokenStream {
 /// `mock_<last service segment>_<method>`, or the whole service path where two services
 /// end alike.
 fn mock_names(model: &Model) -> BTreeMap<String, String> {
-    let short = |op: &Operation| {
-        let last = op.service.rsplit('.').next().unwrap_or_default();
-        format!(
-            "mock_{}_{}",
-            names::unraw(&names::module_name(last)),
-            names::unraw(&op.method_name)
-        )
-    };
+    fn last(op: &Operation) -> Vec<&str> {
+        op.service.rsplit('.').next().into_iter().collect()
+    }
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for op in model.operations.values() {
-        *counts.entry(short(op)).or_default() += 1;
+        *counts
+            .entry(names::mock_method(&last(op), &op.method_name))
+            .or_default() += 1;
     }
     model
         .operations
         .values()
         .map(|op| {
-            let name = short(op);
-            let name = if counts[&name] > 1 {
-                let path: Vec<String> = op
-                    .service
-                    .split('.')
-                    .map(|s| names::unraw(&names::module_name(s)).to_owned())
-                    .collect();
-                format!("mock_{}_{}", path.join("_"), names::unraw(&op.method_name))
+            let short = names::mock_method(&last(op), &op.method_name);
+            let name = if counts[&short] > 1 {
+                let path: Vec<&str> = op.service.split('.').collect();
+                names::mock_method(&path, &op.method_name)
             } else {
-                name
+                short
             };
             (op.operation_id.clone(), name)
         })

@@ -80,7 +80,7 @@ pub fn lower_services(
         if services.contains_key(&op.service) {
             continue;
         }
-        let module = op.service.split('.').map(names::module_name).collect();
+        let module = op.service.split('.').map(names::to_snake).collect();
         let tag = tags.get(op.service.as_str());
         let docs = Docs::new(tag.and_then(|(_, d)| d.as_deref()));
         let pointer = match tag {
@@ -137,7 +137,7 @@ fn lower_operation(
     let body = problems.take(lower_body(doc, op, at)).flatten();
     let responses = lower_responses(doc, op, at, problems)?;
     Ok(Operation {
-        method_name: names::method_name(&operation_id),
+        method_name: names::to_snake(&operation_id),
         operation_id,
         pointer: at.clone(),
         service,

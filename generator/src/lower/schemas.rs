@@ -18,25 +18,11 @@ use crate::pointer::Pointer;
 
 pub fn lower_types(doc: &Doc, problems: &mut Problems) -> BTreeMap<String, TypeDef> {
     let mut types = BTreeMap::new();
-    // Rust path -> (schema name, pointer): two schemas on one path is an error, never a rename.
-    let mut taken: BTreeMap<String, (String, Pointer)> = BTreeMap::new();
     for (name, schema) in doc.schemas() {
         let pointer = Pointer::schema(name);
         let Some((module, rust_name)) = problems.take(type_path(name, &pointer)) else {
             continue;
         };
-        let rust_path = names::join(&[module.clone(), vec![rust_name.clone()]].concat(), "::");
-        if let Some((other, other_pointer)) = taken.get(&rust_path) {
-            problems.push(Error::NameCollision {
-                pointer,
-                name: name.clone(),
-                other: other.clone(),
-                other_pointer: other_pointer.clone(),
-                rust: rust_path,
-            });
-            continue;
-        }
-        taken.insert(rust_path, (name.clone(), pointer.clone()));
         let lowered = match schema {
             ReferenceOr::Reference { reference } => {
                 doc.schema_name(reference, &pointer).map(|target| {
@@ -99,7 +85,7 @@ pub fn type_path(name: &str, at: &Pointer) -> Result<(Vec<String>, String)> {
             "name it as VMware does, `<Service path>.<Name>` (`Vcenter.Namespaces.Instances.StorageSpec`)",
         ));
     }
-    let rust = names::type_name(last);
+    let rust = names::to_upper_camel(last);
     // Generated code names these prelude types bare (`Option<String>`, `Result<..>`); a
     // schema of the same name would shadow them in its module.
     if [
@@ -113,7 +99,7 @@ pub fn type_path(name: &str, at: &Pointer) -> Result<(Vec<String>, String)> {
             "it would shadow Rust's own type of that name in the generated module",
         ));
     }
-    Ok((segments.into_iter().map(names::module_name).collect(), rust))
+    Ok((segments.into_iter().map(names::to_snake).collect(), rust))
 }
 
 fn type_kind(
@@ -252,7 +238,6 @@ impl<'s> Composite<'s> {
             out.fields
                 .extend(object_struct(doc, properties, self.required, at, problems)?.fields);
         }
-        check_unique_fields(&out.fields)?;
         Ok(out)
     }
 }
@@ -325,7 +310,7 @@ fn object_struct(
             ty => ty,
         };
         fields.push(Field {
-            rust: names::field_name(wire),
+            rust: names::to_snake(wire),
             wire: wire.clone(),
             ty,
             required: required.contains(wire) && !nullable,
@@ -336,27 +321,10 @@ fn object_struct(
             pointer,
         });
     }
-    check_unique_fields(&fields)?;
     Ok(Struct {
         fields,
         ..Struct::default()
     })
-}
-
-fn check_unique_fields(fields: &[Field]) -> Result<()> {
-    let mut seen: BTreeMap<&str, &Field> = BTreeMap::new();
-    for field in fields {
-        if let Some(first) = seen.insert(&field.rust, field) {
-            return Err(Error::NameCollision {
-                pointer: field.pointer.clone(),
-                name: field.wire.clone(),
-                other: first.wire.clone(),
-                other_pointer: first.pointer.clone(),
-                rust: field.rust.clone(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// A string enum, with per-value docs read from the description's bullets
@@ -383,16 +351,7 @@ fn string_enum(
                 format!("the enum value `{wire}` cannot become a Rust name"),
             ));
         }
-        let rust = names::type_name(wire);
-        if let Some(other) = variants.iter().find(|v| v.rust == rust) {
-            return Err(Error::NameCollision {
-                pointer: pointer.clone(),
-                name: wire.clone(),
-                other: other.wire.clone(),
-                other_pointer: at.join("enum"),
-                rust,
-            });
-        }
+        let rust = names::to_upper_camel(wire);
         let text = value_docs.get(wire).map(String::as_str);
         variants.push(Variant {
             wire: wire.clone(),
@@ -400,12 +359,8 @@ fn string_enum(
             docs: Docs::new(text),
         });
     }
-    // A value called UNKNOWN takes the natural name; the fallback then steps aside.
-    let fallback = ["Unknown", "Other", "Unrecognized"]
-        .into_iter()
-        .find(|name| variants.iter().all(|v| v.rust != *name))
-        .unwrap_or("UnknownValue")
-        .to_owned();
+    let taken: Vec<&str> = variants.iter().map(|v| v.rust.as_str()).collect();
+    let fallback = names::fallback_variant(&taken);
     Ok((Enum { variants, fallback }, rest))
 }
 

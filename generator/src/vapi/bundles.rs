@@ -101,7 +101,11 @@ mod tests {
 
     #[test]
     fn a_support_bundle_location_and_its_token_are_found() {
-        let answer = "        '201':\n          description: where.\n          content: {application/json: {schema: {$ref: '#/components/schemas/V.Supervisors.SupportBundles.CreateResult'}}}\n";
+        let answer = r#"
+        '201':
+          description: where.
+          content: {application/json: {schema: {$ref: '#/components/schemas/V.Supervisors.SupportBundles.CreateResult'}}}
+        "#;
         let schemas = r#"    V.Supervisors.SupportBundles.CreateResult:
       type: object
       required: [url, support_bundle_token]

@@ -227,7 +227,7 @@ mod tests {
     use super::super::fragments::{error_of, normalize, spec};
     use crate::model::{Rule, TypeKind};
 
-    const OK: &str = "        '204': {description: done}\n";
+    const OK: &str = "'204': {description: done}";
     const CONNECTION: &str = "    Esx.ConnectionSpec:
       type: object
       properties:
@@ -302,7 +302,12 @@ mod tests {
             "/a",
             "A.B_run",
             OK,
-            "    A.Grant:\n      type: object\n      properties:\n        name: {type: string, pattern: '^[a-z'}\n",
+            r#"
+            A.Grant:
+              type: object
+              properties:
+                name: {type: string, pattern: '^[a-z'}
+            "#,
         );
         assert!(
             error_of(&text).starts_with("#/components/schemas/A.Grant/properties/name/pattern: the pattern does not compile"),

@@ -200,13 +200,15 @@ fn case(kind: &Kind, status: u16, text: &str, at: &Pointer) -> ErrorCase {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fragments::{error_of, normalize, spec};
+    use super::super::fragments::{error_of, indent, normalize, spec};
 
-    const OK: &str = "        '204': {description: done}\n";
+    /// The operation's responses: `204`, then `more`.
+    fn responses(more: &str) -> String {
+        format!("'204': {{description: done}}\n{}", indent(more, 0))
+    }
 
-    fn cases(responses: &str) -> Vec<(u16, String, String)> {
-        let model =
-            normalize(&spec("/a", "A.B_run", &format!("{OK}{responses}"), "")).expect("normalizes");
+    fn cases(more: &str) -> Vec<(u16, String, String)> {
+        let model = normalize(&spec("/a", "A.B_run", &responses(more), "")).expect("normalizes");
         let op = &model.operations["A.B_run"];
         op.errors
             .iter()
@@ -217,7 +219,11 @@ mod tests {
     #[test]
     fn single_schema_status() {
         let found = cases(
-            "        '404':\n          description: if the thing is not there.\n          content: {application/json: {schema: {$ref: '#/components/schemas/Vapi.Std.Errors.NotFound'}}}\n",
+            r#"
+            '404':
+              description: if the thing is not there.
+              content: {application/json: {schema: {$ref: '#/components/schemas/Vapi.Std.Errors.NotFound'}}}
+            "#,
         );
         assert_eq!(
             found,
@@ -232,7 +238,14 @@ mod tests {
     #[test]
     fn grouped_status_gives_one_case_per_paragraph() {
         let found = cases(
-            "        '400':\n          description: \"***Vapi.Std.Errors.AlreadyExists*** if it exists.\\n\\n***Vapi.Std.Errors.InvalidArgument*** if the spec is wrong.\"\n          content: {application/json: {schema: {$ref: '#/components/schemas/Vapi.Std.Errors.Error'}}}\n",
+            r#"
+            '400':
+              description: |-
+                ***Vapi.Std.Errors.AlreadyExists*** if it exists.
+
+                ***Vapi.Std.Errors.InvalidArgument*** if the spec is wrong.
+              content: {application/json: {schema: {$ref: '#/components/schemas/Vapi.Std.Errors.Error'}}}
+            "#,
         );
         assert_eq!(
             found,
@@ -249,26 +262,25 @@ mod tests {
 
     #[test]
     fn unknown_kind_in_grouped_description_is_an_error() {
-        let message = error_of(&spec(
-            "/a",
-            "A.B_run",
-            &format!("{OK}        '400':\n          description: \"***Vapi.Std.Errors.NoSuchKind*** if never.\"\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Vapi.Std.Errors.Error'}}}}}}\n"),
-            "",
-        ));
+        let more = r#"
+            '400':
+              description: "***Vapi.Std.Errors.NoSuchKind*** if never."
+              content: {application/json: {schema: {$ref: '#/components/schemas/Vapi.Std.Errors.Error'}}}
+            "#;
         assert_eq!(
-            message,
+            error_of(&spec("/a", "A.B_run", &responses(more), "")),
             "#/paths/~1a/post/responses/400/description: `Vapi.Std.Errors.NoSuchKind` is not one of the error kinds of #/components/schemas/Vapi.Std.Errors.Error.Type"
         );
     }
 
     #[test]
     fn error_status_with_a_foreign_schema_is_refused() {
-        let message = error_of(&spec(
-            "/a",
-            "A.B_run",
-            &format!("{OK}        '500':\n          description: oops\n          content: {{application/json: {{schema: {{type: string}}}}}}\n"),
-            "",
-        ));
+        let more = r#"
+            '500':
+              description: oops
+              content: {application/json: {schema: {type: string}}}
+            "#;
+        let message = error_of(&spec("/a", "A.B_run", &responses(more), ""));
         assert!(message.starts_with("#/paths/~1a/post/responses/500: an error response whose body is not a `Vapi.Std.Errors` schema is not supported"), "{message}");
     }
 
@@ -277,7 +289,7 @@ mod tests {
         let message = error_of(&spec(
             "/a",
             "A.B_run",
-            &format!("{OK}        '200': {{description: also}}\n"),
+            &responses("'200': {description: also}"),
             "",
         ));
         assert!(

@@ -20,11 +20,11 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use heck::ToUpperCamelCase;
 use regex::Regex;
 
 use crate::error::{Error, Problems, Result};
 use crate::model::{Docs, IdType, Ty};
+use crate::names;
 use crate::pointer::Pointer;
 
 static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
@@ -146,7 +146,6 @@ impl Registry {
     pub fn finish(self, problems: &mut Problems) -> BTreeMap<String, IdType> {
         let names = id_names(self.first_seen.keys().map(String::as_str));
         let mut ids = BTreeMap::new();
-        let mut by_name: BTreeMap<&str, &str> = BTreeMap::new();
         for (rt, name) in &names {
             let at = &self.first_seen[*rt];
             // The phrase allows digits after the first letter (`a.9`), and the segment that
@@ -158,22 +157,14 @@ impl Registry {
                 ));
                 continue;
             }
-            // Only types that differ in nothing but case and punctuation are left alike.
-            if let Some(other) = by_name.insert(name, rt) {
-                problems.push(Error::NameCollision {
-                    pointer: at.clone(),
-                    name: (*rt).to_owned(),
-                    other: other.to_owned(),
-                    other_pointer: self.first_seen[other].clone(),
-                    rust: name.clone(),
-                });
-                continue;
-            }
+            // Types that differ in nothing but case and punctuation are left alike:
+            // `vapi::namespaces` reports them.
             ids.insert(
                 (*rt).to_owned(),
                 IdType {
                     resource_type: (*rt).to_owned(),
                     name: name.clone(),
+                    pointer: at.clone(),
                 },
             );
         }
@@ -237,8 +228,7 @@ fn significant(resource_type: &str) -> Vec<String> {
 }
 
 fn name_of(segments: &[String], depth: usize) -> String {
-    let tail = &segments[segments.len().saturating_sub(depth)..];
-    format!("{}Id", tail.join("_").to_upper_camel_case())
+    names::id_type(&segments[segments.len().saturating_sub(depth)..])
 }
 
 /// The name of one resource type alone (no others to tell it from).
@@ -395,7 +385,7 @@ mod tests {
         .expect_err("fails");
         assert_eq!(
             err.to_string(),
-            "1 problem in the spec:\n  #/x: the resource type `a.9` gives the id type name `9Id`, which is not a Rust name"
+            "1 problem in the spec:\n  #/x: the resource type `a.9` gives the id type name `_9Id`, which is not a Rust name"
         );
     }
 

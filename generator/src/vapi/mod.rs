@@ -132,22 +132,38 @@ pub(crate) mod fragments {
     use crate::error::Result;
     use crate::model::Model;
 
-    /// A spec with one `POST` at `path_key`, the given operationId, responses (YAML, indented
-    /// for the `responses:` map) and extra schemas (YAML under `schemas:`), beside the
-    /// standard errors and a task service, as every VMware spec has them.
+    /// A spec with one `POST` at `path_key`, the given operationId, its `responses` map and
+    /// extra `schemas` (each YAML written from any column: it is indented into place), beside
+    /// the standard errors and a task service, as every VMware spec has them.
     pub fn spec(path_key: &str, operation_id: &str, responses: &str, schemas: &str) -> String {
         let tag = operation_id.split('$').next().unwrap_or_default();
         let tag = tag.rsplit_once('_').map_or(tag, |(t, _)| t);
         let paths = format!(
-            "  '{path_key}':\n    post:\n      tags: [{tag}]\n      operationId: '{operation_id}'\n      responses:\n{responses}"
+            "'{path_key}':\n  post:\n    tags: [{tag}]\n    operationId: '{operation_id}'\n    responses:\n{}",
+            indent(responses, 6)
         );
         with_paths(&paths, schemas)
     }
 
-    /// A spec with these paths (YAML under `paths:`) and extra schemas (under `schemas:`),
-    /// beside the standard errors and a task service.
+    /// A spec with these `paths` and extra `schemas` (YAML from any column), beside the
+    /// standard errors and a task service.
     pub fn with_paths(paths: &str, schemas: &str) -> String {
+        let (paths, schemas) = (indent(paths, 2), indent(schemas, 4));
         format!("{HEAD}{paths}{TASKS}{SCHEMAS}{schemas}\n")
+    }
+
+    /// `text` moved to start at column `by`, its own indentation within kept.
+    pub fn indent(text: &str, by: usize) -> String {
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        let least = lines
+            .iter()
+            .map(|l| l.len() - l.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        lines
+            .iter()
+            .map(|l| format!("{}{}\n", " ".repeat(by), &l[least..]))
+            .collect()
     }
 
     const HEAD: &str = r#"openapi: 3.0.3

@@ -1,8 +1,11 @@
 //! Every Rust name the crate exposes, checked in one place for clashes.
 //!
-//! Names are made in `names`; this pass looks at where they land together and reports each
-//! clash with the places in the spec that make it, instead of the emitter refusing (or
-//! rustc failing) later:
+//! Names are made in `names`; the stages before keep whatever they made, and this pass looks
+//! at where the names land together and reports each clash with the places in the spec that
+//! make both, never a silent rename:
+//! - two schemas on one Rust path, two properties on one field, two enum values on one
+//!   variant, two operations on one method, two arguments of one method, two resource types
+//!   on one id type;
 //! - a top-level module named like a module of the crate itself (`ids`, `mock`, `client`), like a file
 //!   cargo treats specially (`lib`, `main`, `bin`), or like a method of the client (`login`:
 //!   `client.login()` would stop reaching the login);
@@ -13,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Problems};
-use crate::model::Model;
+use crate::model::{Model, TypeKind};
 use crate::names;
 use crate::pointer::Pointer;
 
@@ -46,6 +49,7 @@ pub const CLIENT_METHODS: &[&str] = &[
 ];
 
 pub fn check(model: &Model, problems: &mut Problems) {
+    same_names(model, problems);
     let tree = Tree::new(model);
     for (top, at) in &tree.top_level {
         let name = names::unraw(top);
@@ -106,6 +110,99 @@ pub fn check(model: &Model, problems: &mut Problems) {
             ));
         }
     }
+}
+
+/// What spec name makes a Rust name, and where.
+struct Named<'m> {
+    name: &'m str,
+    pointer: Pointer,
+}
+
+/// Reports every Rust name in `named` that more than one spec name lands on: each one after
+/// the first, naming the first.
+fn report_same(named: Vec<(String, Named)>, problems: &mut Problems) {
+    let mut first: BTreeMap<String, Named> = BTreeMap::new();
+    for (rust, here) in named {
+        match first.get(&rust) {
+            Some(other) if other.name != here.name || other.pointer != here.pointer => {
+                problems.push(Error::NameCollision {
+                    pointer: here.pointer,
+                    name: here.name.to_owned(),
+                    other: other.name.to_owned(),
+                    other_pointer: other.pointer.clone(),
+                    rust,
+                });
+            }
+            Some(_) => {}
+            None => {
+                first.insert(rust, here);
+            }
+        }
+    }
+}
+
+/// Two spec names on one Rust name, in each namespace the crate has.
+fn same_names(model: &Model, problems: &mut Problems) {
+    let types = model.types.values().map(|def| {
+        let path = names::join(&[def.module.clone(), vec![def.name.clone()]].concat(), "::");
+        let here = Named {
+            name: &def.schema,
+            pointer: def.pointer.clone(),
+        };
+        (path, here)
+    });
+    report_same(types.collect(), problems);
+    for def in model.types.values() {
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                let fields = s.fields.iter().map(|f| {
+                    let here = Named {
+                        name: &f.wire,
+                        pointer: f.pointer.clone(),
+                    };
+                    (f.rust.clone(), here)
+                });
+                report_same(fields.collect(), problems);
+            }
+            TypeKind::Enum(e) => {
+                let values = e.variants.iter().enumerate().map(|(i, v)| {
+                    let here = Named {
+                        name: &v.wire,
+                        pointer: def.pointer.join("enum").join(i),
+                    };
+                    (v.rust.clone(), here)
+                });
+                report_same(values.collect(), problems);
+            }
+            TypeKind::Alias(_) => {}
+        }
+    }
+    let methods = model.operations.values().map(|op| {
+        let here = Named {
+            name: &op.operation_id,
+            pointer: op.pointer.join("operationId"),
+        };
+        (format!("{}::{}", op.service, op.method_name), here)
+    });
+    report_same(methods.collect(), problems);
+    for op in &model.operations.values().collect::<Vec<_>>() {
+        let args = op.params.iter().map(|p| {
+            let here = Named {
+                name: &p.wire,
+                pointer: p.pointer.clone(),
+            };
+            (p.rust.clone(), here)
+        });
+        report_same(args.collect(), problems);
+    }
+    let ids = model.ids.values().map(|id| {
+        let here = Named {
+            name: &id.resource_type,
+            pointer: id.pointer.clone(),
+        };
+        (id.name.clone(), here)
+    });
+    report_same(ids.collect(), problems);
 }
 
 /// The modules the crate has, as far as names go.
@@ -179,9 +276,9 @@ impl Tree {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fragments::{error_of, spec};
+    use super::super::fragments::{error_of, errors_of, spec};
 
-    const OK: &str = "        '204': {description: done}\n";
+    const OK: &str = "'204': {description: done}";
 
     #[test]
     fn a_top_level_service_named_like_a_client_method_is_an_error() {
@@ -204,8 +301,34 @@ mod tests {
     }
 
     #[test]
+    fn two_values_on_one_variant_and_two_types_on_one_id_name_both_places() {
+        let schemas = r#"    A.Things.Mode:
+      type: string
+      enum: [FAST_MODE, fast-mode]
+    A.Things.Info:
+      type: object
+      properties:
+        first: {type: string, description: 'The property must be an identifier for the resource type: `a.Thing`.'}
+        second: {type: string, description: 'The property must be an identifier for the resource type: `A.thing`.'}
+"#;
+        let problems = errors_of(&spec("/x", "A.Things_run", OK, schemas));
+        assert_eq!(
+            problems,
+            [
+                "#/components/schemas/A.Things.Info/properties/first: `a.Thing` and `A.thing` (at #/components/schemas/A.Things.Info/properties/second) both become the Rust name `AThingId`",
+                "#/components/schemas/A.Things.Mode/enum/1: `fast-mode` and `FAST_MODE` (at #/components/schemas/A.Things.Mode/enum/0) both become the Rust name `FastMode`",
+            ]
+        );
+    }
+
+    #[test]
     fn an_error_enum_named_like_a_schema_is_an_error() {
-        let schemas = "    A.Things.RunError:\n      type: object\n      properties:\n        x: {type: string}\n";
+        let schemas = r#"
+            A.Things.RunError:
+              type: object
+              properties:
+                x: {type: string}
+            "#;
         assert_eq!(
             error_of(&spec("/x", "A.Things_run", OK, schemas)),
             "#/paths/~1x/post/operationId: `A.Things_run` and `A.Things.RunError` (at #/components/schemas/A.Things.RunError) both become the Rust name `RunError`"

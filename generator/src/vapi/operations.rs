@@ -6,7 +6,7 @@
 //!   fixed query pairs that every call sends and the caller never sees;
 //! - `vmw-task=true` with `$Task` -> a task operation (one without the other is an error).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use crate::error::{Error, Problems, Result};
 use crate::model::{Model, Operation};
@@ -21,7 +21,7 @@ pub fn apply(model: &mut Model, problems: &mut Problems) {
         problems.take(mark_task(op));
         problems.take(name_from_operation_id(op));
     }
-    disambiguate_task_variants(model, problems);
+    disambiguate_task_variants(model);
 }
 
 /// The query of the path key (`?action=createFromHost&vmw-task=true`) -> fixed pairs; the
@@ -98,35 +98,22 @@ fn name_from_operation_id(op: &mut Operation) -> Result<()> {
             format!("`{name}` cannot become a Rust method name"),
         ));
     }
-    op.method_name = names::method_name(name);
+    op.method_name = names::to_snake(name);
     Ok(())
 }
 
 /// `$Task` leaves the method name, unless the service also has the plain operation: then
-/// the task variant is `<name>_task`. Any other clash is an error.
-fn disambiguate_task_variants(model: &mut Model, problems: &mut Problems) {
+/// the task variant is `<name>_task`. Any other clash is reported by `vapi::namespaces`.
+fn disambiguate_task_variants(model: &mut Model) {
     let plain: BTreeSet<(String, String)> = model
         .operations
         .values()
         .filter(|op| !op.task)
         .map(|op| (op.service.clone(), op.method_name.clone()))
         .collect();
-    let mut seen: BTreeMap<(String, String), (String, Pointer)> = BTreeMap::new();
     for op in model.operations.values_mut() {
         if op.task && plain.contains(&(op.service.clone(), op.method_name.clone())) {
-            op.method_name = format!("{}_task", names::unraw(&op.method_name));
-        }
-        let here = (op.operation_id.clone(), op.pointer.join("operationId"));
-        if let Some((other, other_pointer)) =
-            seen.insert((op.service.clone(), op.method_name.clone()), here)
-        {
-            problems.push(Error::NameCollision {
-                pointer: op.pointer.join("operationId"),
-                name: op.operation_id.clone(),
-                other,
-                other_pointer,
-                rust: op.method_name.clone(),
-            });
+            op.method_name = names::task_variant(&op.method_name);
         }
     }
 }
@@ -135,7 +122,11 @@ fn disambiguate_task_variants(model: &mut Model, problems: &mut Problems) {
 mod tests {
     use super::super::fragments::{error_of, normalize, spec};
 
-    const OK: &str = "        '202': {description: 'The response will be an identifier for the resource type: `com.vmware.cis.task`.', content: {application/json: {schema: {type: string}}}}\n";
+    const OK: &str = r#"
+        '202':
+          description: 'The response will be an identifier for the resource type: `com.vmware.cis.task`.'
+          content: {application/json: {schema: {type: string}}}
+        "#;
 
     #[test]
     fn fixed_query_and_task_variant() {

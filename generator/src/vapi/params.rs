@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Problems};
 use crate::model::{Auth, Model, Operation, ParamLocation, ParamShape, Ty, TypeKind};
+use crate::names;
 use crate::pointer::Pointer;
 
 /// The argument of the request body.
@@ -153,7 +154,7 @@ fn rename(op: &mut Operation) {
                 ParamLocation::Path => "path",
                 ParamLocation::Query => "query",
             };
-            param.rust = format!("{}_{location}", param.rust);
+            param.rust = names::located_param(&param.rust, location);
         }
     }
 }

@@ -226,16 +226,25 @@ fn replace(ty: &mut Ty, mapped: &std::collections::BTreeMap<String, RuntimeType>
 
 #[cfg(test)]
 mod tests {
-    use super::super::fragments::{error_of, normalize, spec};
+    use super::super::fragments::{error_of, indent, normalize, spec};
     use crate::model::{RuntimeType, Ty};
 
-    const NOT_FOUND: &str = "        '404':\n          description: if it is not there.\n          content: {application/json: {schema: {$ref: '#/components/schemas/Vapi.Std.Errors.NotFound'}}}\n";
-    const OK: &str = "        '204': {description: done}\n";
+    const NOT_FOUND: &str = r#"
+        '404':
+          description: if it is not there.
+          content: {application/json: {schema: {$ref: '#/components/schemas/Vapi.Std.Errors.NotFound'}}}
+        "#;
+    const OK: &str = "'204': {description: done}";
 
     #[test]
     fn the_standard_types_become_the_runtimes() {
-        let model =
-            normalize(&spec("/a", "A.B_run", &format!("{OK}{NOT_FOUND}"), "")).expect("normalizes");
+        let model = normalize(&spec(
+            "/a",
+            "A.B_run",
+            &format!("{OK}\n{}", indent(NOT_FOUND, 0)),
+            "",
+        ))
+        .expect("normalizes");
         assert_eq!(
             model.runtime_types["Vapi.Std.Errors.NotFound"],
             RuntimeType::StdErrorBody
@@ -255,8 +264,18 @@ mod tests {
 
     #[test]
     fn a_kind_newer_than_the_runtime_is_matched_by_its_wire_value() {
-        let text = spec("/a", "A.B_run", &format!("{OK}        '429':\n          description: \"***Vapi.Std.Errors.TooManyRequests*** if slow down.\"\n          content: {{application/json: {{schema: {{$ref: '#/components/schemas/Vapi.Std.Errors.Error'}}}}}}\n"), "")
-            .replace("enum: [ERROR,", "enum: [TOO_MANY_REQUESTS, ERROR,");
+        let too_many = r#"
+        '429':
+          description: "***Vapi.Std.Errors.TooManyRequests*** if slow down."
+          content: {application/json: {schema: {$ref: '#/components/schemas/Vapi.Std.Errors.Error'}}}
+        "#;
+        let text = spec(
+            "/a",
+            "A.B_run",
+            &format!("{OK}\n{}", indent(too_many, 0)),
+            "",
+        )
+        .replace("enum: [ERROR,", "enum: [TOO_MANY_REQUESTS, ERROR,");
         let model = normalize(&text).expect("normalizes");
         let case = &model.operations["A.B_run"].errors[0];
         assert_eq!(

@@ -80,12 +80,32 @@ mod tests {
     use super::super::fragments::{error_of, normalize, spec, with_paths};
     use crate::model::Ty;
 
+    const INFO: &str = r#"
+        Snap.Pairs.Info:
+          type: object
+          properties:
+            pair: {type: string}
+        "#;
+
+    /// A `$Task` whose 202 answer says `description`.
     fn task_answering(description: &str) -> String {
+        let answer = format!(
+            "'202':\n  description: '{description}'\n  content: {{application/json: {{schema: {{type: string}}}}}}"
+        );
         spec(
             "/pairs?vmw-task=true",
             "Snap.Pairs_create$Task",
-            &format!("        '202':\n          description: '{description}'\n          content: {{application/json: {{schema: {{type: string}}}}}}\n"),
-            "    Snap.Pairs.Info:\n      type: object\n      properties:\n        pair: {type: string}\n",
+            &answer,
+            INFO,
+        )
+    }
+
+    /// The spec with `x-vapi-task-result: {$ref: reference}` on its first operation.
+    fn declaring(text: &str, reference: &str) -> String {
+        text.replacen(
+            "      responses:",
+            &format!("      x-vapi-task-result: {{$ref: '{reference}'}}\n      responses:"),
+            1,
         )
     }
 
@@ -99,7 +119,7 @@ mod tests {
     #[test]
     fn the_202_phrase_names_the_result() {
         let text = task_answering(
-            "Id of the pair.\n\nThe response will be an identifier for the resource type: `com.vmware.snap.pair`.",
+            "Id of the pair. The response will be an identifier for the resource type: `com.vmware.snap.pair`.",
         );
         assert_eq!(
             result_of(&text),
@@ -118,11 +138,7 @@ mod tests {
             "The response will be an identifier for the resource type: `com.vmware.cis.task`.",
         );
         assert_eq!(result_of(&text), Some(Ty::Json));
-        let declared = text.replacen(
-            "      responses:",
-            "      x-vapi-task-result: {$ref: '#/components/schemas/Snap.Pairs.Info'}\n      responses:",
-            1,
-        );
+        let declared = declaring(&text, "#/components/schemas/Snap.Pairs.Info");
         assert_eq!(
             result_of(&declared),
             Some(Ty::Named("Snap.Pairs.Info".into()))
@@ -131,11 +147,7 @@ mod tests {
 
     #[test]
     fn a_dangling_task_result_is_an_error() {
-        let text = task_answering("Success!").replacen(
-            "      responses:",
-            "      x-vapi-task-result: {$ref: '#/components/schemas/Nowhere'}\n      responses:",
-            1,
-        );
+        let text = declaring(&task_answering("Success!"), "#/components/schemas/Nowhere");
         assert_eq!(
             error_of(&text),
             "#/paths/~1pairs?vmw-task=true/post/x-vapi-task-result: `$ref: #/components/schemas/Nowhere` points at nothing in the document"
@@ -144,17 +156,13 @@ mod tests {
 
     #[test]
     fn a_task_result_on_a_plain_operation_is_an_error() {
-        let text = spec(
+        let plain = spec(
             "/pairs",
             "Snap.Pairs_create",
-            "        '204': {description: done}\n",
-            "    Snap.Pairs.Info:\n      type: object\n      properties:\n        pair: {type: string}\n",
-        )
-        .replacen(
-            "      responses:",
-            "      x-vapi-task-result: {$ref: '#/components/schemas/Snap.Pairs.Info'}\n      responses:",
-            1,
+            "'204': {description: done}",
+            INFO,
         );
+        let text = declaring(&plain, "#/components/schemas/Snap.Pairs.Info");
         assert!(
             error_of(&text).starts_with(
                 "#/paths/~1pairs/post/x-vapi-task-result: the operation is not a task operation"

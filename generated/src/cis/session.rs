@@ -170,13 +170,20 @@ impl ::vapi_runtime::OperationError for CreateError {
     }
 }
 
+/// What failed; the standard error with the server's kind, status and message is the
+/// [`source`](::std::error::Error::source), so an error chain says each once.
 impl ::std::fmt::Display for CreateError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.std_error(), f)
+        f.write_str("the server refused `create` (POST /session)")
     }
 }
 
-impl ::std::error::Error for CreateError {}
+impl ::std::error::Error for CreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.std_error())
+    }
+}
+
 /// The errors of `delete` (`DELETE /session`), one variant per error the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -239,13 +246,20 @@ impl ::vapi_runtime::OperationError for DeleteError {
     }
 }
 
+/// What failed; the standard error with the server's kind, status and message is the
+/// [`source`](::std::error::Error::source), so an error chain says each once.
 impl ::std::fmt::Display for DeleteError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.std_error(), f)
+        f.write_str("the server refused `delete` (DELETE /session)")
     }
 }
 
-impl ::std::error::Error for DeleteError {}
+impl ::std::error::Error for DeleteError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.std_error())
+    }
+}
+
 /// The errors of `get` (`GET /session`), one variant per error the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -308,10 +322,16 @@ impl ::vapi_runtime::OperationError for GetError {
     }
 }
 
+/// What failed; the standard error with the server's kind, status and message is the
+/// [`source`](::std::error::Error::source), so an error chain says each once.
 impl ::std::fmt::Display for GetError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.std_error(), f)
+        f.write_str("the server refused `get` (GET /session)")
     }
 }
 
-impl ::std::error::Error for GetError {}
+impl ::std::error::Error for GetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.std_error())
+    }
+}

@@ -182,13 +182,20 @@ impl ::vapi_runtime::OperationError for CancelError {
     }
 }
 
+/// What failed; the standard error with the server's kind, status and message is the
+/// [`source`](::std::error::Error::source), so an error chain says each once.
 impl ::std::fmt::Display for CancelError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.std_error(), f)
+        f.write_str("the server refused `cancel` (POST /cis/tasks/{task})")
     }
 }
 
-impl ::std::error::Error for CancelError {}
+impl ::std::error::Error for CancelError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.std_error())
+    }
+}
+
 /// The errors of `get` (`GET /cis/tasks/{task}`), one variant per error the spec documents.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -300,10 +307,16 @@ impl ::vapi_runtime::OperationError for GetError {
     }
 }
 
+/// What failed; the standard error with the server's kind, status and message is the
+/// [`source`](::std::error::Error::source), so an error chain says each once.
 impl ::std::fmt::Display for GetError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.std_error(), f)
+        f.write_str("the server refused `get` (GET /cis/tasks/{task})")
     }
 }
 
-impl ::std::error::Error for GetError {}
+impl ::std::error::Error for GetError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.std_error())
+    }
+}

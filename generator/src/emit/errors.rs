@@ -24,6 +24,10 @@ pub fn error_enum(op: &Operation) -> TokenStream {
         " The errors of `{method}` (`{} {}`), one variant per error the spec documents.",
         op.http_method, op.path
     );
+    let refused = format!(
+        "the server refused `{method}` ({} {})",
+        op.http_method, op.path
+    );
     let variants = op.errors.iter().map(|case| {
         let variant = ident(&case.kind);
         let statuses = case
@@ -134,13 +138,19 @@ pub fn error_enum(op: &Operation) -> TokenStream {
             }
         }
 
+        /// What failed; the standard error with the server's kind, status and message is the
+        /// [`source`](::std::error::Error::source), so an error chain says each once.
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Display::fmt(self.std_error(), f)
+                f.write_str(#refused)
             }
         }
 
-        impl ::std::error::Error for #name {}
+        impl ::std::error::Error for #name {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                Some(self.std_error())
+            }
+        }
     }
 }
 

@@ -256,10 +256,18 @@ impl ::vapi_runtime::OperationError for ActivateWithTemplateError {
     }
 }
 
+/// What failed; the standard error with the server's kind, status and message is the
+/// [`source`](::std::error::Error::source), so an error chain says each once.
 impl ::std::fmt::Display for ActivateWithTemplateError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.std_error(), f)
+        f.write_str(
+            "the server refused `activate_with_template` (POST /vcenter/namespaces/namespace-self-service/{cluster})",
+        )
     }
 }
 
-impl ::std::error::Error for ActivateWithTemplateError {}
+impl ::std::error::Error for ActivateWithTemplateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.std_error())
+    }
+}

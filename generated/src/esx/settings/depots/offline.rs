@@ -391,10 +391,18 @@ impl ::vapi_runtime::OperationError for CreateFromHostError {
     }
 }
 
+/// What failed; the standard error with the server's kind, status and message is the
+/// [`source`](::std::error::Error::source), so an error chain says each once.
 impl ::std::fmt::Display for CreateFromHostError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.std_error(), f)
+        f.write_str(
+            "the server refused `create_from_host` (POST /esx/settings/depots/offline)",
+        )
     }
 }
 
-impl ::std::error::Error for CreateFromHostError {}
+impl ::std::error::Error for CreateFromHostError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.std_error())
+    }
+}

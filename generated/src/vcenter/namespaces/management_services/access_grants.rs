@@ -292,10 +292,18 @@ impl ::vapi_runtime::OperationError for CreateError {
     }
 }
 
+/// What failed; the standard error with the server's kind, status and message is the
+/// [`source`](::std::error::Error::source), so an error chain says each once.
 impl ::std::fmt::Display for CreateError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.std_error(), f)
+        f.write_str(
+            "the server refused `create` (POST /vcenter/namespaces/{namespace}/management-services/access-grants)",
+        )
     }
 }
 
-impl ::std::error::Error for CreateError {}
+impl ::std::error::Error for CreateError {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+        Some(self.std_error())
+    }
+}

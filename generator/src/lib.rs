@@ -110,26 +110,73 @@ impl Layout {
 /// `cargo xtask codegen [--check]`: writes the crate, or reports what is stale.
 pub fn codegen(layout: &Layout, check: bool) -> Result<write::Report> {
     check_package_name(&layout.crate_name)?;
-    let spec = std::fs::read_to_string(&layout.spec).map_err(|source| Error::Read {
+    let bytes = std::fs::read(&layout.spec).map_err(|source| Error::Read {
         path: layout.spec.clone(),
         source,
     })?;
+    let spec = load::text_of(&bytes)?;
     let templates = read_templates(&layout.templates)?;
-    let generated = generate_from_str(&spec, &templates, &layout.settings()?)?;
+    let generated = generate_from_str(spec, &templates, &layout.settings()?)?;
     write::sync(&generated.files, &layout.out, check)
 }
 
-/// A name cargo takes for a package: ASCII letters, digits, `-` and `_`, a letter first.
+/// `target/corpus/Snap API_9` -> `snap-api-9`: a package name from a folder's name (what
+/// `--out` without `--name` gives), made one cargo takes.
+pub fn package_name_of(folder: &Path) -> String {
+    let folder = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let mut name = String::new();
+    for c in folder.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let name = name.trim_end_matches('-');
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("api-{name}")
+    } else if names::is_keyword(&name.replace('-', "_")) {
+        // Tests name the crate by its library name, which no keyword can be.
+        format!("{name}-api")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// A name cargo takes for a package: ASCII letters, digits, `-` and `_`, a letter first, and
+/// a library name (`-` as `_`) that is no Rust keyword (tests name the crate by it).
 fn check_package_name(name: &str) -> Result<()> {
     let ok = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !names::is_keyword(&name.replace('-', "_"));
     if ok {
         Ok(())
     } else {
         Err(Error::Usage(format!(
-            "`{name}` is not a package name cargo takes: ASCII letters, digits, `-` and `_`, starting with a letter"
+            "`{name}` is not a package name cargo takes: ASCII letters, digits, `-` and `_`, starting with a letter, and no Rust keyword"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_names_from_folders() {
+        assert_eq!(
+            package_name_of(Path::new("target/corpus/vsan-data-protection-9.1.0.0")),
+            "vsan-data-protection-9-1-0-0"
+        );
+        assert_eq!(package_name_of(Path::new("/tmp/Snap API")), "snap-api");
+        assert_eq!(package_name_of(Path::new("/tmp/9lives")), "api-9lives");
+        assert_eq!(package_name_of(Path::new("/tmp/crate")), "crate-api");
+        assert!(check_package_name("crate").is_err());
+        assert!(check_package_name("my-api").is_ok());
     }
 }

@@ -12,9 +12,35 @@ use serde_json::Value;
 use crate::error::{Error, Problems, Result};
 use crate::pointer::Pointer;
 
+/// The text of a spec file: UTF-8, as YAML and JSON are. Anything else is a syntax problem
+/// at the line and column of the first byte that is not.
+pub fn text_of(bytes: &[u8]) -> Result<&str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&valid[line_start..])
+            .chars()
+            .count()
+            + 1;
+        // The text up to the bad byte is valid: it places the problem in the structure.
+        let before = String::from_utf8_lossy(valid);
+        Error::Syntax {
+            pointer: pointer_at_line(&before, line),
+            line,
+            column,
+            message: format!(
+                "the document is not UTF-8 text (byte 0x{:02X} at offset {})",
+                bytes[e.valid_up_to()],
+                e.valid_up_to()
+            ),
+        }
+    })
+}
+
 /// Parses a spec from YAML or JSON text.
 pub fn load_str(text: &str) -> Result<OpenAPI> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
         Error::Syntax {
             pointer: pointer_at_line(text, line),
@@ -22,6 +48,14 @@ pub fn load_str(text: &str) -> Result<OpenAPI> {
             column,
             message: e.to_string(),
         }
+    })?;
+    // `<<: *base` merge keys are YAML's own way to share a block; serde_yaml leaves them as
+    // keys named `<<` unless asked, which would drop what they bring silently.
+    yaml.apply_merge().map_err(|e| Error::Syntax {
+        pointer: Pointer::root(),
+        line: 0,
+        column: 0,
+        message: format!("a `<<` merge key cannot be applied: {e}"),
     })?;
     let json = to_json(yaml, &Pointer::root(), 0)?;
     check_version(&json)?;
@@ -336,6 +370,34 @@ mod tests {
         assert_eq!(
             err.to_string(),
             format!("{at}: nesting deeper than {MAX_DEPTH} levels is not supported: VMware's documents nest about a dozen; name the inner schemas under #/components/schemas")
+        );
+    }
+
+    #[test]
+    fn merge_keys_bring_their_block() {
+        let api = load_str(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A.B.Base: &base\n      type: object\n      properties: {x: {type: string}}\n    A.B.Copy:\n      <<: *base\n      description: the same object\n",
+        )
+        .expect("loads");
+        let copy = &api.components.expect("components").schemas["A.B.Copy"];
+        let openapiv3::ReferenceOr::Item(copy) = copy else {
+            panic!("a schema")
+        };
+        assert!(matches!(
+            &copy.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) if o.properties.contains_key("x")
+        ));
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_names_its_line_and_place() {
+        let mut bytes = b"openapi: 3.0.3\npaths:\n  /a:\n    get:\n      description: caf".to_vec();
+        bytes.push(0xE9);
+        bytes.extend_from_slice(b"\n");
+        let err = text_of(&bytes).expect_err("latin-1");
+        assert_eq!(
+            err.to_string(),
+            "#/paths/~1a/get/description: the document is not valid YAML/JSON (line 5, column 23): the document is not UTF-8 text (byte 0xE9 at offset 59)"
         );
     }
 

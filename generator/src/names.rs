@@ -75,14 +75,21 @@ pub fn fallback_variant(variants: &[&str]) -> String {
 /// The accessor struct of each module on the way to a service.
 pub const API: &str = "Api";
 
-/// An operation's error enum, from its method name: `create` -> `CreateError`.
+/// An operation's error enum, from its method name: `create` -> `CreateError`, `self_`
+/// (an operation named `self`) -> `SelfError`: with the suffix, no keyword needs escaping.
 pub fn error_enum(method: &str) -> String {
-    format!("{}Error", to_upper_camel(unraw(method)))
+    let words = clean(unraw(method).trim_end_matches('_'));
+    let name = format!("{}Error", words.to_upper_camel_case());
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{name}")
+    } else {
+        name
+    }
 }
 
 /// The predicate of an error kind: `NotFound` -> `is_not_found`.
 pub fn predicate(kind: &str) -> String {
-    format!("is_{}", unraw(&to_snake(kind)))
+    format!("is_{}", clean(unraw(kind)).to_snake_case())
 }
 
 /// An id type from the last segments of its resource type: `[vm, snapshot]` ->
@@ -99,11 +106,15 @@ pub fn task_variant(method: &str) -> String {
 /// A typed mock: `mock_<service segments>_<method>`, `(["support_bundle"], "create")` ->
 /// `mock_support_bundle_create`.
 pub fn mock_method(service: &[&str], method: &str) -> String {
-    let service: Vec<String> = service
+    // With the prefix, no word needs escaping: the plain snake-case words are joined.
+    let words: Vec<String> = service
         .iter()
-        .map(|s| unraw(&to_snake(s)).to_owned())
+        .copied()
+        .chain([unraw(method).trim_end_matches('_')])
+        .map(|s| clean(s).to_snake_case())
+        .filter(|w| !w.is_empty())
         .collect();
-    format!("mock_{}_{}", service.join("_"), unraw(method))
+    format!("mock_{}", words.join("_"))
 }
 
 /// The text of a name without its `r#` prefix, as it reads in prose and on the wire.
@@ -137,6 +148,13 @@ fn clean(name: &str) -> String {
             }
         })
         .collect::<String>()
+}
+
+/// Whether `name` is a Rust keyword of any edition, or reserved.
+pub fn is_keyword(name: &str) -> bool {
+    [STRICT_2015, STRICT_2018, RESERVED, RESERVED_2024, NOT_RAW]
+        .iter()
+        .any(|words| words.contains(&name))
 }
 
 fn escape(mut name: String) -> String {
@@ -188,6 +206,8 @@ mod tests {
     fn derived_names() {
         assert_eq!(error_enum("create_from_host"), "CreateFromHostError");
         assert_eq!(error_enum("r#type"), "TypeError");
+        assert_eq!(error_enum("self_"), "SelfError");
+        assert_eq!(error_enum("_9"), "_9Error");
         assert_eq!(predicate("NotFound"), "is_not_found");
         assert_eq!(id_type(&["vm".into(), "snapshot".into()]), "VmSnapshotId");
         assert_eq!(task_variant("create"), "create_task");

@@ -51,7 +51,9 @@ fn space_items(code: &str) -> String {
         let prev_body = previous.trim_start();
         let same_indent = previous.len() - prev_body.len() == indent.len();
         let starts_item = ITEM_STARTS.iter().any(|s| body.starts_with(s));
+        // A comment is never the end of an item, whatever it ends with (a `;` in a doc line).
         let previous_ends_item = same_indent
+            && !prev_body.starts_with("//")
             && (prev_body == "}" || (prev_body.ends_with(';') && !prev_body.starts_with("let ")));
         let same_run = RUNS
             .iter()
@@ -108,26 +110,130 @@ pub fn sync(files: &BTreeMap<String, String>, out_dir: &Path, check: bool) -> Re
     if check {
         return Ok(report);
     }
-    for path in &report.changed {
-        let text = &files[&relative(path, out_dir)];
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|source| Error::Write {
-                path: parent.to_owned(),
-                source,
-            })?;
-        }
-        fs::write(path, text).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?;
-    }
-    for path in &report.extra {
-        fs::remove_file(path).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?;
-    }
+    apply(files, out_dir, &report)?;
     Ok(report)
+}
+
+/// The suffixes of the files a write stages beside the ones it replaces.
+const NEW: &str = ".vapigen-new";
+const OLD: &str = ".vapigen-old";
+
+/// Writes the report's changes all or nothing. Every new text is written beside its file
+/// first (`x.rs.vapigen-new`): a failure there (a full disk, a folder in the way) removes
+/// what was staged and leaves the folder as it was. Then each file is swapped in by rename,
+/// the one it replaces kept aside (`x.rs.vapigen-old`) until all are in, so a failure while
+/// swapping puts every file back.
+fn apply(files: &BTreeMap<String, String>, out_dir: &Path, report: &Report) -> Result<()> {
+    let staged = stage(files, out_dir, &report.changed)?;
+    let mut swapped: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let outcome = swap(&staged, &report.extra, &mut swapped);
+    match outcome {
+        Ok(()) => {
+            for (_, kept) in &swapped {
+                if let Some(kept) = kept {
+                    // The swap is done; an old copy left behind is only clutter.
+                    let _ = fs::remove_file(kept);
+                }
+            }
+            Ok(())
+        }
+        Err(e) => {
+            restore(&swapped);
+            for (_, new) in &staged {
+                let _ = fs::remove_file(new);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// `(file, staged new text)` for every changed file, or nothing staged and the error.
+fn stage(
+    files: &BTreeMap<String, String>,
+    out_dir: &Path,
+    changed: &[PathBuf],
+) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let mut staged = Vec::with_capacity(changed.len());
+    for path in changed {
+        let text = &files[&relative(path, out_dir)];
+        let new = with_suffix(path, NEW);
+        let written = path
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::write(&new, text));
+        if let Err(source) = written {
+            for (_, done) in &staged {
+                let _ = fs::remove_file(done);
+            }
+            return Err(Error::Write { path: new, source });
+        }
+        staged.push((path.clone(), new));
+    }
+    Ok(staged)
+}
+
+/// Renames each staged file over its file (keeping the old one aside) and moves the extra
+/// files aside; `swapped` records each step, for `restore`.
+fn swap(
+    staged: &[(PathBuf, PathBuf)],
+    extra: &[PathBuf],
+    swapped: &mut Vec<(PathBuf, Option<PathBuf>)>,
+) -> Result<()> {
+    let aside = |path: &Path| -> Result<Option<PathBuf>> {
+        if path.is_dir() {
+            return Err(Error::Write {
+                path: path.to_owned(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "a folder is where the file goes",
+                ),
+            });
+        }
+        if !path.exists() {
+            return Ok(None);
+        }
+        let old = with_suffix(path, OLD);
+        fs::rename(path, &old).map_err(|source| Error::Write {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(Some(old))
+    };
+    for (path, new) in staged {
+        let kept = aside(path)?;
+        swapped.push((path.clone(), kept));
+        fs::rename(new, path).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    for path in extra {
+        let kept = aside(path)?;
+        // An extra file is not replaced: restoring it is renaming it back.
+        swapped.push((path.clone(), kept));
+    }
+    Ok(())
+}
+
+/// Puts back every file `swap` replaced or moved aside, newest first.
+fn restore(swapped: &[(PathBuf, Option<PathBuf>)]) {
+    for (path, kept) in swapped.iter().rev() {
+        match kept {
+            Some(old) => {
+                let _ = fs::rename(old, path);
+            }
+            // The file was new: it goes again.
+            None => {
+                let _ = fs::remove_file(path);
+            }
+        }
+    }
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// `path` relative to `dir`, with `/` separators: the key of a generated file.
@@ -227,6 +333,61 @@ fn normalize(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder in the way of the second file's staging fails the write after the first
+    /// file was staged: the folder is left exactly as it was.
+    #[test]
+    fn a_write_that_fails_half_way_changes_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path();
+        fs::write(out.join("a.rs"), "old a").expect("a");
+        fs::write(out.join("stale.rs"), "stale").expect("stale");
+        fs::create_dir_all(out.join("b.rs.vapigen-new")).expect("in the way");
+        let files: BTreeMap<String, String> =
+            [("a.rs", "new a"), ("b.rs", "new b"), ("c.rs", "new c")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        let err = sync(&files, out, false).expect_err("b cannot be staged");
+        assert!(
+            err.to_string().contains("b.rs.vapigen-new: cannot write"),
+            "{err}"
+        );
+        assert_eq!(fs::read_to_string(out.join("a.rs")).expect("a"), "old a");
+        assert_eq!(
+            fs::read_to_string(out.join("stale.rs")).expect("stale"),
+            "stale"
+        );
+        assert!(!out.join("a.rs.vapigen-new").exists());
+        assert!(!out.join("c.rs").exists());
+
+        fs::remove_dir(out.join("b.rs.vapigen-new")).expect("out of the way");
+        sync(&files, out, false).expect("writes");
+        assert_eq!(fs::read_to_string(out.join("a.rs")).expect("a"), "new a");
+        assert_eq!(fs::read_to_string(out.join("b.rs")).expect("b"), "new b");
+        assert!(!out.join("stale.rs").exists());
+        let left: Vec<PathBuf> = files_under(out).expect("files");
+        assert_eq!(left.len(), 3, "no staged or kept copy is left: {left:?}");
+    }
+
+    /// A failure while swapping (a folder where a file must go) puts every file back.
+    #[test]
+    fn a_swap_that_fails_puts_everything_back() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = dir.path();
+        fs::write(out.join("a.rs"), "old a").expect("a");
+        fs::create_dir_all(out.join("b.rs/inner")).expect("a folder where b.rs goes");
+        let files: BTreeMap<String, String> = [("a.rs", "new a"), ("b.rs", "new b")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let err = sync(&files, out, false).expect_err("b cannot replace a folder");
+        assert!(err.to_string().contains("b.rs"), "{err}");
+        assert_eq!(fs::read_to_string(out.join("a.rs")).expect("a"), "old a");
+        assert!(out.join("b.rs/inner").is_dir());
+        assert!(!out.join("a.rs.vapigen-old").exists());
+        assert!(!out.join("b.rs.vapigen-new").exists());
+    }
 
     #[test]
     fn dependency_paths_are_relative() {

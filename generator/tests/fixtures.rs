@@ -185,3 +185,33 @@ fn every_problem_of_a_spec_in_one_run() {
         "{all}"
     );
 }
+
+#[test]
+fn an_alias_cycle_is_refused() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A.B.One: {$ref: '#/components/schemas/A.B.Two'}\n    A.B.Two: {$ref: '#/components/schemas/A.B.One'}\n";
+    assert_eq!(
+        errors_of(spec),
+        [
+            "#/components/schemas/A.B.One: `$ref: #/components/schemas/A.B.One` is part of a cycle of references",
+            "#/components/schemas/A.B.Two: `$ref: #/components/schemas/A.B.Two` is part of a cycle of references",
+        ]
+    );
+}
+
+#[test]
+fn a_schema_named_like_a_prelude_trait_is_refused() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A.B.From: {type: object, properties: {x: {type: string}}}\n";
+    assert_eq!(
+        errors_of(spec),
+        ["#/components/schemas/A.B.From: a schema whose Rust name is `From` is not supported: it would shadow Rust's own item of that name in the generated module"]
+    );
+}
+
+#[test]
+fn a_swagger_2_document_is_told_so() {
+    let spec = "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n";
+    assert_eq!(
+        errors_of(spec),
+        ["#/swagger: a Swagger 2.0 document is not supported: convert it to OpenAPI 3.0 first (for example with `npx swagger2openapi`); VMware publishes its 7.0+ specs as OpenAPI 3.0"]
+    );
+}

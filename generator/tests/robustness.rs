@@ -27,6 +27,7 @@ use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use proptest::sample::select;
+use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use serde_json::{json, Map, Value};
 use vapigen::{CrateSettings, Templates};
@@ -681,9 +682,16 @@ fn object(w: u32) -> BoxedStrategy<Value> {
 fn standard_errors() -> Map<String, Value> {
     let mut map = Map::new();
     map.insert(
+        "Vapi.Std.LocalizableMessage".into(),
+        json!({"type": "object", "properties": {
+            "id": {"type": "string"},
+            "default_message": {"type": "string"},
+            "args": {"type": "array", "items": {"type": "string"}}}}),
+    );
+    map.insert(
         "Vapi.Std.Errors.Error".into(),
         json!({"type": "object", "properties": {
-            "messages": {"type": "array", "items": {"type": "string"}},
+            "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Vapi.Std.LocalizableMessage"}},
             "error_type": {"$ref": "#/components/schemas/Vapi.Std.Errors.Error.Type"}}}),
     );
     map.insert(
@@ -693,6 +701,17 @@ fn standard_errors() -> Map<String, Value> {
     map.insert(
         "Vapi.Std.Errors.NotFound".into(),
         json!({"allOf": [{"$ref": "#/components/schemas/Vapi.Std.Errors.Error"}]}),
+    );
+    // What a task service answers, for the task operations.
+    map.insert(
+        "Cis.Task.Info".into(),
+        json!({"type": "object", "required": ["status"], "properties": {
+            "status": {"$ref": "#/components/schemas/Cis.Task.Status"},
+            "result": {}}}),
+    );
+    map.insert(
+        "Cis.Task.Status".into(),
+        json!({"type": "string", "enum": ["RUNNING", "SUCCEEDED", "FAILED"]}),
     );
     map
 }
@@ -912,7 +931,15 @@ fn task_items(w: u32) -> impl Strategy<Value = Vec<(String, Value)>> {
         }});
         let task = json!({"operationId": format!("{tag}_start$Task"), "tags": [tag], "responses": answer});
         let task = with(task, "x-vapi-task-result", result.then(|| json!({"$ref": "#/components/schemas/A.B.Spec"})));
-        let mut items = vec![("/t?action=start&vmw-task=true".to_owned(), json!({"post": task}))];
+        let get = json!({"operationId": "Cis.Tasks_get", "tags": ["Cis.Tasks"],
+            "parameters": [{"name": "task", "in": "path", "required": true, "schema": {"type": "string"},
+                "description": "The parameter must be an identifier for the resource type: `com.vmware.cis.task`."}],
+            "responses": {"200": {"description": "The task.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Cis.Task.Info"}}}}}});
+        let mut items = vec![
+            ("/t?action=start&vmw-task=true".to_owned(), json!({"post": task})),
+            ("/cis/tasks/{task}".to_owned(), json!({"get": get})),
+        ];
         if plain {
             let op = json!({"operationId": format!("{tag}_start"), "tags": [tag], "responses": {"204": {"description": ""}}});
             items.push(("/t?action=start".to_owned(), json!({"post": op})));
@@ -1016,4 +1043,113 @@ fn corpus() {
         CORPUS.inputs.load(Ordering::Relaxed),
         CORPUS.refused.load(Ordering::Relaxed)
     );
+}
+
+// ---- accepted specs compile ----------------------------------------------------------------
+
+/// How many accepted random specs one run builds into crates and checks as CI checks
+/// `generated/`: clippy with `-D warnings` on every target, rustdoc with `-D warnings`, and the
+/// crate's own tests. The first pays for building the dependencies (in `target/corpus-build`,
+/// shared with `cargo xtask corpus`); a longer hunt: `VAPIGEN_COMPILE_CASES=50`.
+const COMPILED_CASES: usize = 3;
+
+/// What CI runs on `generated/` (and `cargo xtask corpus` on each corpus crate): cargo's
+/// arguments, and the environment variable the step needs.
+type Check = (
+    &'static [&'static str],
+    Option<(&'static str, &'static str)>,
+);
+const CRATE_CHECKS: [Check; 3] = [
+    (
+        &[
+            "clippy",
+            "--all-targets",
+            "--all-features",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        None,
+    ),
+    (
+        &["doc", "--no-deps", "--all-features"],
+        Some(("RUSTDOCFLAGS", "-D warnings")),
+    ),
+    (&["test", "--all-features"], None),
+];
+
+#[test]
+fn accepted_specs_compile() {
+    let wanted = std::env::var("VAPIGEN_COMPILE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(COMPILED_CASES);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_owned();
+    let strategy = prop_oneof![small_spec(TAME), small_spec(MIDDLE)];
+    let mut runner = TestRunner::default();
+    let mut accepted = Vec::new();
+    for _ in 0..5_000 {
+        if accepted.len() == wanted {
+            break;
+        }
+        let Ok(tree) = strategy.new_tree(&mut runner) else {
+            continue;
+        };
+        let text = tree.current();
+        // A spec worth compiling: accepted, with operations and types to emit.
+        if let Ok(model) = vapigen::model_from_str(&text) {
+            if !model.operations.is_empty() && !model.types.is_empty() {
+                accepted.push(text);
+            }
+        }
+    }
+    assert_eq!(accepted.len(), wanted, "too few accepted specs drawn");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let build = root.join("target").join("corpus-build");
+    let mut failed = Vec::new();
+    for (i, text) in accepted.iter().enumerate() {
+        let dir = root
+            .join("target")
+            .join("accepted-specs")
+            .join(format!("case-{i}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("case folder");
+        let spec = dir.join("spec.yaml");
+        std::fs::write(&spec, text).expect("spec");
+        let mut layout = vapigen::Layout::under(&root);
+        layout.spec = spec.clone();
+        layout.out = dir.join("crate");
+        layout.crate_name = format!("accepted-{i}");
+        vapigen::codegen(&layout, false).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        std::fs::copy(root.join("Cargo.lock"), layout.out.join("Cargo.lock")).expect("lock");
+        for (args, env) in CRATE_CHECKS {
+            let mut command = std::process::Command::new(&cargo);
+            command
+                .args(args)
+                .current_dir(&layout.out)
+                .env("CARGO_TARGET_DIR", &build);
+            if let Some((key, value)) = env {
+                command.env(key, value);
+            }
+            let output = command.output().expect("cargo runs");
+            if !output.status.success() {
+                failed.push(format!(
+                    "{}: `cargo {}` failed:\n{}",
+                    spec.display(),
+                    args.join(" "),
+                    String::from_utf8_lossy(&output.stderr)
+                ));
+                break;
+            }
+        }
+    }
+    println!(
+        "accepted specs that failed to compile, lint, document or test: {} of {}",
+        failed.len(),
+        accepted.len()
+    );
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }

@@ -81,7 +81,7 @@ pub fn run(root: &Path, dir: &Path) -> ExitCode {
         let out = root.join("target").join("corpus").join(&stem);
         let mut layout = vapigen::Layout::under(root);
         layout.spec = spec.clone();
-        layout.crate_name = crate::package_name_of(&out);
+        layout.crate_name = vapigen::package_name_of(&out);
         layout.out = out.clone();
         eprintln!("corpus: {stem} -> {}", out.display());
         if let Err(e) = vapigen::codegen(&layout, false) {

@@ -69,7 +69,7 @@ fn main() -> ExitCode {
             let root = root.unwrap_or_else(workspace_root);
             let mut layout = vapigen::Layout::under(&root);
             if let Some(out) = out {
-                layout.crate_name = package_name_of(&out);
+                layout.crate_name = vapigen::package_name_of(&out);
                 layout.out = out;
             }
             if let Some(spec) = spec {
@@ -90,28 +90,6 @@ fn workspace_root() -> PathBuf {
         .parent()
         .map(Path::to_owned)
         .unwrap_or_default()
-}
-
-/// `target/corpus/Snap API_9` -> `snap-api-9`: a package name from a folder's name.
-fn package_name_of(out: &Path) -> String {
-    let folder = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let mut name = String::new();
-    for c in folder.chars() {
-        if c.is_ascii_alphanumeric() {
-            name.push(c);
-        } else if !name.is_empty() && !name.ends_with('-') {
-            name.push('-');
-        }
-    }
-    let name = name.trim_end_matches('-');
-    if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        name.to_owned()
-    } else {
-        format!("api-{name}")
-    }
 }
 
 fn codegen(root: &Path, layout: &vapigen::Layout, check: bool) -> ExitCode {
@@ -206,15 +184,5 @@ mod tests {
             report.is_clean(),
             "generated/ is stale; run `cargo xtask codegen`:\n{report:#?}"
         );
-    }
-
-    #[test]
-    fn package_names_from_folders() {
-        assert_eq!(
-            package_name_of(Path::new("target/corpus/vsan-data-protection-9.1.0.0")),
-            "vsan-data-protection-9-1-0-0"
-        );
-        assert_eq!(package_name_of(Path::new("/tmp/Snap API")), "snap-api");
-        assert_eq!(package_name_of(Path::new("/tmp/9lives")), "api-9lives");
     }
 }

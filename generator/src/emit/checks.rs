@@ -17,16 +17,9 @@ pub fn check_impl(model: &Model, def: &TypeDef, s: &Struct) -> Option<TokenStrea
     let constraints = s.fields.iter().filter_map(field_constraints);
     let rules = s.rules.iter().map(|rule| rule_check(model, s, rule));
     let nested = s.fields.iter().filter_map(|f| nested_check(model, f));
-    // Rules may name deprecated fields; reading them here is not a use to warn about.
-    let allow = s
-        .fields
-        .iter()
-        .any(|f| f.docs.deprecated.is_some())
-        .then(|| quote!(#[allow(deprecated)]));
     let check_trait = runtime::item("Check");
     let invalid = runtime::item("InvalidRequest");
     Some(quote! {
-        #allow
         impl #check_trait for #name {
             fn check(&self, path: &str) -> Result<(), #invalid> {
                 #(#constraints)*

@@ -38,13 +38,30 @@ pub fn inner_doc_attrs(docs: &Docs) -> TokenStream {
 
 fn doc_lines(docs: &Docs) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
+    let mut in_fence = false;
     for line in docs.text.lines() {
         // Leading spaces would make an indented code block, which rustdoc compiles as a test.
-        let line = sanitize(line.trim());
+        let trimmed = line.trim();
+        // A fenced block of the spec is shown as text: spec text never becomes a doc test
+        // that runs.
+        if trimmed.starts_with("```") {
+            let line = if in_fence { "```" } else { "```text" };
+            in_fence = !in_fence;
+            lines.push(format!(" {line}"));
+            continue;
+        }
+        if in_fence {
+            lines.push(format!(" {trimmed}").trim_end().to_owned());
+            continue;
+        }
+        let line = sanitize(trimmed);
         if line.is_empty() && lines.last().is_none_or(|l| l.trim().is_empty()) {
             continue;
         }
         lines.push(format!(" {line}").trim_end().to_owned());
+    }
+    if in_fence {
+        lines.push(" ```".to_owned());
     }
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
@@ -63,14 +80,22 @@ pub fn prose(line: &str) -> String {
     sanitize(line.trim())
 }
 
-/// Escapes what rustdoc would misread, outside code spans.
+/// Escapes what rustdoc would misread, outside code spans. A backtick without its pair
+/// opens no span: it is escaped, and what follows it stays prose.
 fn sanitize(line: &str) -> String {
+    let parts: Vec<&str> = line.split('`').collect();
+    // An even number of parts means an odd number of backticks: the last one is alone.
+    let paired = if parts.len() % 2 == 0 {
+        parts.len() - 1
+    } else {
+        parts.len()
+    };
     let mut out = String::with_capacity(line.len() + 8);
-    for (i, part) in line.split('`').enumerate() {
+    for (i, part) in parts.iter().enumerate() {
         if i > 0 {
-            out.push('`');
+            out.push_str(if i < paired { "`" } else { "\\`" });
         }
-        if i % 2 == 1 {
+        if i % 2 == 1 && i < paired {
             out.push_str(part);
         } else {
             out.push_str(&escape_prose(part));
@@ -126,6 +151,36 @@ mod tests {
             r#"sts="<http://vcenter/sso?vsphere.local>", use &lt;value&gt; \[x\] `a<b>`."#
         );
         assert_eq!(sanitize("see https://x.y/z."), "see <https://x.y/z>.");
+        assert_eq!(
+            sanitize("`odd` backticks` and <tags>"),
+            "`odd` backticks\\` and &lt;tags&gt;"
+        );
+    }
+
+    #[test]
+    fn spec_code_never_becomes_a_doc_test_that_runs() {
+        let docs = Docs {
+            text: "Runs.\n\n```\npanic!(\"no\");\n```\n\n```rust\nstd::process::exit(1);\n```\n\n```\nleft open".into(),
+            ..Docs::default()
+        };
+        assert_eq!(
+            doc_lines(&docs),
+            [
+                " Runs.",
+                "",
+                " ```text",
+                " panic!(\"no\");",
+                " ```",
+                "",
+                " ```text",
+                " std::process::exit(1);",
+                " ```",
+                "",
+                " ```text",
+                " left open",
+                " ```",
+            ]
+        );
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub fn mock_file(model: &Model) -> TokenStream {
     }
     quote! {
         #![doc = " Typed mocks of every operation, on `wiremock` (feature `mock`)."]
+        // Deprecated operations and types have mocks too; naming them is no use to warn about.
+        #![allow(deprecated)]
 
         pub use ::vapi_runtime::mock::{MockServer, MockSpec, OperationMock};
 

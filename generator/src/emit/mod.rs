@@ -25,7 +25,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::error::Result;
-use crate::model::{Docs, Model, Operation, TypeDef};
+use crate::model::{Docs, Model, Operation, TypeDef, TypeKind};
 use crate::names;
 use crate::vapi::namespaces::{CLIENT_MODULE, IDS_MODULE, MOCK_MODULE};
 use scope::{ident, Scope};
@@ -227,11 +227,47 @@ fn module_file(
     let api = node
         .on_service_path
         .then(|| services::api_items(&scope, &service_children, &node.operations));
+    // The spec's deprecated items are named here by their own impls, fields and methods;
+    // those are no uses to warn about. Users still get the warnings where they use them.
+    let allow = touches_deprecated(model, node).then(|| quote!(#![allow(deprecated)]));
     quote! {
         #docs
+        #allow
         #(pub mod #children;)*
         #api
         #(#items)*
         #(#errors)*
     }
+}
+
+/// Whether a module's code names something the spec deprecates: a deprecated type, field or
+/// value of its own, or a deprecated type in a field, parameter, body or answer.
+fn touches_deprecated(model: &Model, node: &Node) -> bool {
+    let deprecated = |ty: &crate::model::Ty| {
+        ty.named()
+            .and_then(|name| model.types.get(name))
+            .is_some_and(|def| def.docs.deprecated.is_some())
+    };
+    let types = node.types.iter().any(|def| {
+        def.docs.deprecated.is_some()
+            || match &def.kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .any(|f| f.docs.deprecated.is_some() || deprecated(&f.ty)),
+                TypeKind::Enum(e) => e.variants.iter().any(|v| v.docs.deprecated.is_some()),
+                TypeKind::Alias(ty) => deprecated(ty),
+            }
+    });
+    let operations = node.operations.iter().any(|op| {
+        op.params.iter().any(|p| deprecated(&p.ty))
+            || op.body.as_ref().is_some_and(|b| deprecated(&b.ty))
+            || op
+                .success
+                .as_ref()
+                .and_then(|s| s.body.as_ref())
+                .is_some_and(deprecated)
+            || op.task_result.as_ref().is_some_and(deprecated)
+    });
+    types || operations
 }

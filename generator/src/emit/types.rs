@@ -34,18 +34,9 @@ fn struct_item(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
     let derives = quote!(#[derive(#debug_derive #default Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
     let debug = any_secret.then(|| redacted_debug(def, s));
     let new = (!all_optional).then(|| constructor(scope, def, s));
-    let allow = def
-        .docs
-        .deprecated
-        .is_some()
-        .then(|| quote!(#[allow(deprecated)]));
     let check = super::checks::check_impl(scope.model, def, s);
     let bundle = bundle_location(scope, def);
-    // A deprecated struct's own impls are no use of it to warn about.
-    let impls = [new, debug, check, bundle]
-        .into_iter()
-        .flatten()
-        .map(|item| quote!(#allow #item));
+    let impls = [new, debug, check, bundle].into_iter().flatten();
     quote! {
         #docs
         #derives
@@ -76,8 +67,6 @@ fn constructor(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
     let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let any_deprecated = s.fields.iter().any(|f| f.docs.deprecated.is_some());
-    let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
     let doc = format!(
         " A `{}` with the required fields; the optional ones are unset.",
         names::unraw(&def.name)
@@ -86,7 +75,6 @@ fn constructor(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
         impl #name {
             #[doc = #doc]
             #many
-            #allow_deprecated
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
             }
@@ -154,9 +142,7 @@ fn redacted_debug(def: &TypeDef, s: &Struct) -> TokenStream {
             (true, false) => quote!(.field(#label, &self.#field.as_ref().map(|_| "<redacted>"))),
         }
     });
-    // Deprecated fields are printed too; reading them here is not a use to warn about.
     quote! {
-        #[allow(deprecated)]
         impl ::std::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct(#label) #(#fields)* .finish()
@@ -169,10 +155,6 @@ fn enum_item(def: &TypeDef, e: &Enum) -> TokenStream {
     let docs = doc_attrs(&type_docs(def));
     let name = ident(&def.name);
     let fallback = ident(&e.fallback);
-    // The enum's own impls name its deprecated values (or itself); that is no use to warn about.
-    let deprecated =
-        def.docs.deprecated.is_some() || e.variants.iter().any(|v| v.docs.deprecated.is_some());
-    let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
     let variants = e.variants.iter().map(|v| {
         let docs = doc_attrs(&or_fallback(&v.docs, || format!("`{}`.", v.wire)));
         let rust = ident(&v.rust);
@@ -197,7 +179,6 @@ fn enum_item(def: &TypeDef, e: &Enum) -> TokenStream {
             #fallback(String),
         }
 
-        #allow
         impl #name {
             /// The value as it is written on the wire.
             pub fn as_str(&self) -> &str {
@@ -208,7 +189,6 @@ fn enum_item(def: &TypeDef, e: &Enum) -> TokenStream {
             }
         }
 
-        #allow
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {

@@ -24,14 +24,16 @@ pub fn lower_types(doc: &Doc, problems: &mut Problems) -> BTreeMap<String, TypeD
             continue;
         };
         let lowered = match schema {
-            ReferenceOr::Reference { reference } => {
-                doc.schema_name(reference, &pointer).map(|target| {
+            // An alias must end at a schema: a cycle of aliases is no type at all.
+            ReferenceOr::Reference { reference } => doc
+                .schema(reference, &pointer)
+                .and_then(|_| doc.schema_name(reference, &pointer))
+                .map(|target| {
                     (
                         Docs::default(),
                         TypeKind::Alias(Ty::Named(target.to_owned())),
                     )
-                })
-            }
+                }),
             ReferenceOr::Item(schema) => type_kind(doc, schema, &pointer, problems),
         };
         // A schema that cannot be taken stays as a placeholder, so the types that refer to
@@ -86,17 +88,18 @@ pub fn type_path(name: &str, at: &Pointer) -> Result<(Vec<String>, String)> {
         ));
     }
     let rust = names::to_upper_camel(last);
-    // Generated code names these prelude types bare (`Option<String>`, `Result<..>`); a
-    // schema of the same name would shadow them in its module.
+    // Generated code names these prelude items bare (`Option<String>`, `Result<..>`,
+    // `impl From<&str>`, `AsRef<str>`); a schema of the same name would shadow them in its
+    // module.
     if [
-        "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err",
+        "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "From", "AsRef",
     ]
     .contains(&rust.as_str())
     {
         return Err(Error::unsupported(
             at,
             format!("a schema whose Rust name is `{rust}`"),
-            "it would shadow Rust's own type of that name in the generated module",
+            "it would shadow Rust's own item of that name in the generated module",
         ));
     }
     Ok((segments.into_iter().map(names::to_snake).collect(), rust))

@@ -42,8 +42,52 @@ pub fn generate_from_str(
     settings: &CrateSettings,
 ) -> Result<Generated> {
     let model = model_from_str(spec)?;
-    let files = write::render(emit::emit(&model, templates, settings)?)?;
+    let mut files = BTreeMap::new();
+    each_file(&model, templates, settings, |path, text| {
+        files.insert(path.to_owned(), text);
+        Ok(())
+    })?;
     Ok(Generated { model, files })
+}
+
+/// Makes, formats and hands `sink` every file of the crate, one at a time, on as many threads
+/// as the machine has: the crate is never held whole (a spec of thousands of operations
+/// makes tens of thousands of files), and formatting, most of the work, runs in parallel.
+fn each_file(
+    model: &model::Model,
+    templates: &Templates,
+    settings: &CrateSettings,
+    mut sink: impl FnMut(&str, String) -> Result<()>,
+) -> Result<()> {
+    let emitter = emit::Emitter::new(model, settings);
+    let files = emitter.files(templates)?;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, files.len().max(1));
+    // A bounded queue: files wait for the sink, not in memory.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(&str, Result<String>)>(threads * 2);
+    std::thread::scope(|scope| {
+        for worker in 0..threads {
+            let tx = tx.clone();
+            let (files, emitter) = (&files, &emitter);
+            scope.spawn(move || {
+                for (path, file) in files.iter().skip(worker).step_by(threads) {
+                    let text = write::render(path, emitter.make(file));
+                    // The sink gave up (an error): stop making files.
+                    if tx.send((path.as_str(), text)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // The receiver goes before the workers are joined, so none waits on a full queue.
+        let rx = rx;
+        for (path, text) in rx.iter() {
+            sink(path, text?)?;
+        }
+        Ok(())
+    })
 }
 
 /// Load, lower and normalize: the model a spec gives, or every problem it has.
@@ -116,8 +160,14 @@ pub fn codegen(layout: &Layout, check: bool) -> Result<write::Report> {
     })?;
     let spec = load::text_of(&bytes)?;
     let templates = read_templates(&layout.templates)?;
-    let generated = generate_from_str(spec, &templates, &layout.settings()?)?;
-    write::sync(&generated.files, &layout.out, check)
+    let settings = layout.settings()?;
+    let model = model_from_str(spec)?;
+    // Each file is compared and staged as it comes; nothing is swapped in unless all came.
+    let mut writer = write::Writer::new(&layout.out, check);
+    each_file(&model, &templates, &settings, |path, text| {
+        writer.add(path, &text)
+    })?;
+    writer.finish()
 }
 
 /// `target/corpus/Snap API_9` -> `snap-api-9`: a package name from a folder's name (what

@@ -59,17 +59,18 @@ pub fn load_str(text: &str) -> Result<OpenAPI> {
     })?;
     let json = to_json(yaml, &Pointer::root(), 0)?;
     check_version(&json)?;
-    let original = json.clone();
     // openapiv3 carries an `expect` in its `ReferenceOr` decoding; a malformed document
-    // must give an error, never a crash, so a panic in there is turned into one.
+    // must give an error, never a crash, so a panic in there is turned into one. Decoding
+    // from a borrowed value keeps the one copy of the document (a large spec's value tree
+    // is hundreds of MiB) for narrowing down a failure.
     let decoded = catch_unwind(AssertUnwindSafe(|| {
-        serde_path_to_error::deserialize::<_, OpenAPI>(json)
+        serde_path_to_error::deserialize::<_, OpenAPI>(&json)
     }));
     match decoded {
         Ok(Ok(api)) => Ok(api),
         Ok(Err(e)) => {
             let mut problems = Problems::default();
-            narrow(&original).into_iter().for_each(|p| problems.push(p));
+            narrow(&json).into_iter().for_each(|p| problems.push(p));
             if problems.is_empty() {
                 problems.push(Error::Shape {
                     pointer: path_to_pointer(&Pointer::root(), e.path()),
@@ -278,7 +279,7 @@ fn narrow_schema(schema: &Value, at: &Pointer) -> Option<Error> {
 
 fn try_decode<T: serde::de::DeserializeOwned>(value: &Value, at: &Pointer) -> Option<Error> {
     let decoded = catch_unwind(AssertUnwindSafe(|| {
-        serde_path_to_error::deserialize::<_, T>(value.clone())
+        serde_path_to_error::deserialize::<_, T>(value)
     }));
     match decoded {
         Ok(Ok(_)) => None,

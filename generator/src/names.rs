@@ -117,6 +117,25 @@ pub fn mock_method(service: &[&str], method: &str) -> String {
     format!("mock_{}", words.join("_"))
 }
 
+/// The test of an operation's documented errors: its module path and method as plain
+/// snake-case words, `(["vcenter", "r#type"], "_9")` -> `vcenter_type_9`; prefixed with
+/// `op_` where the words alone would start with a digit or be a keyword.
+pub fn errors_test(module: &[String], method: &str) -> String {
+    let words: Vec<String> = module
+        .iter()
+        .map(|m| unraw(m))
+        .chain([unraw(method)])
+        .map(|s| clean(s).to_snake_case())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let name = words.join("_");
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || is_keyword(&name) {
+        format!("op_{name}")
+    } else {
+        name
+    }
+}
+
 /// The text of a name without its `r#` prefix, as it reads in prose and on the wire.
 pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)

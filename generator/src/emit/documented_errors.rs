@@ -13,11 +13,25 @@ use crate::names;
 
 pub fn documented_errors_test(model: &Model, crate_name: &str) -> TokenStream {
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
-    let tests = model
+    // Two operations whose words join alike (`a_b::c`, `a::b_c`) get a counted suffix;
+    // the file's two helpers keep their names.
+    let mut taken: std::collections::BTreeSet<String> = ["body", "decode"].map(String::from).into();
+    let tests: Vec<TokenStream> = model
         .operations
         .values()
         .filter(|op| !op.errors.is_empty())
-        .map(|op| op_test(model, op, &krate));
+        .map(|op| {
+            let base = names::errors_test(&module_of(model, op), &op.method_name);
+            let mut name = base.clone();
+            for n in 2.. {
+                if taken.insert(name.clone()) {
+                    break;
+                }
+                name = format!("{base}_{n}");
+            }
+            op_test(model, op, &name, &krate)
+        })
+        .collect();
     quote! {
         #![doc = " Every documented `(status, error_type)` pair of every operation decodes to its variant."]
 
@@ -44,19 +58,16 @@ pub fn documented_errors_test(model: &Model, crate_name: &str) -> TokenStream {
     }
 }
 
-fn op_test(model: &Model, op: &Operation, krate: &proc_macro2::Ident) -> TokenStream {
-    let module = model
-        .services
-        .get(&op.service)
-        .map(|s| s.module.clone())
-        .unwrap_or_default();
+fn op_test(
+    model: &Model,
+    op: &Operation,
+    test_name: &str,
+    krate: &proc_macro2::Ident,
+) -> TokenStream {
+    let module = module_of(model, op);
     let path = module.iter().map(|m| ident(m));
     let error = format_ident!("{}", names::error_enum(&op.method_name));
-    let test_name = format_ident!(
-        "{}_{}",
-        names::join(&module, "_"),
-        names::unraw(&op.method_name)
-    );
+    let test_name = format_ident!("{}", test_name);
     let unique = &op.kind_by_status;
     let cases = op.errors.iter().flat_map(|case| case.statuses.iter().map(move |status| (case, *status))).map(|(case, status_code)| {
         let status = Literal::u16_unsuffixed(status_code);
@@ -95,4 +106,13 @@ fn op_test(model: &Model, op: &Operation, krate: &proc_macro2::Ident) -> TokenSt
             #(#cases)*
         }
     }
+}
+
+/// The module path of the operation's service.
+fn module_of(model: &Model, op: &Operation) -> Vec<String> {
+    model
+        .services
+        .get(&op.service)
+        .map(|s| s.module.clone())
+        .unwrap_or_default()
 }

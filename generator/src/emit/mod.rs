@@ -54,66 +54,91 @@ pub enum Content {
     Text(String),
 }
 
-/// All files of the generated crate, by path relative to its folder.
-pub fn emit(
-    model: &Model,
-    templates: &Templates,
-    settings: &CrateSettings,
-) -> Result<BTreeMap<String, Content>> {
-    let tree = ModuleTree::new(model);
-    let mut files = templates::carried(model, templates, settings)?;
-    let readme = files.contains_key("README.md");
-    let mut top = tree.children(&[]);
-    if !model.ids.is_empty() {
-        let ids: Vec<_> = model.ids.values().collect();
-        files.insert(
-            format!("src/{IDS_MODULE}.rs"),
-            Content::Rust(ids::ids_file(&ids)),
-        );
-        top.push(IDS_MODULE.to_owned());
-        top.sort();
-    }
-    let mock = !model.operations.is_empty();
-    if mock {
-        files.insert(
-            format!("src/{MOCK_MODULE}.rs"),
-            Content::Rust(mocks::mock_file(model)),
-        );
-    }
-    files.insert(
-        "src/lib.rs".to_owned(),
-        Content::Text(crate_root::lib_file(model, &top, readme, mock)),
-    );
-    files.insert(
-        format!("src/{CLIENT_MODULE}.rs"),
-        Content::Rust(crate_root::client_file(model)),
-    );
-    if model.operations.values().any(|op| !op.errors.is_empty()) {
-        files.insert(
-            "tests/documented_errors.rs".to_owned(),
-            Content::Rust(documented_errors::documented_errors_test(
-                model,
-                &settings.name,
-            )),
-        );
-    }
-    for (module, node) in &tree.nodes {
-        if module.is_empty() {
-            continue;
+/// The generated crate's files, each made when asked for (`make`), so a caller can format
+/// and write one file at a time, on several threads, instead of holding the whole crate.
+pub struct Emitter<'m> {
+    model: &'m Model,
+    settings: &'m CrateSettings,
+    tree: ModuleTree<'m>,
+}
+
+/// One file of the crate, not yet made.
+pub enum File<'m> {
+    /// Text already complete: a carried template, the crate root.
+    Text(String),
+    /// A module of the spec (`src/vcenter/namespaces.rs`).
+    Module(&'m [String]),
+    Ids,
+    Mock,
+    Client,
+    DocumentedErrors,
+}
+
+impl<'m> Emitter<'m> {
+    pub fn new(model: &'m Model, settings: &'m CrateSettings) -> Self {
+        Emitter {
+            model,
+            settings,
+            tree: ModuleTree::new(model),
         }
-        let file = format!("src/{}.rs", names::join(module, "/"));
-        files.insert(
-            file,
-            Content::Rust(module_file(
-                model,
-                &tree,
-                module,
-                node,
-                &tree.children(module),
-            )),
-        );
     }
-    Ok(files)
+
+    /// Every file of the crate, by path relative to its folder.
+    pub fn files(&self, templates: &Templates) -> Result<Vec<(String, File<'_>)>> {
+        let model = self.model;
+        let mut files: Vec<(String, File)> = templates::carried(model, templates, self.settings)?
+            .into_iter()
+            .map(|(path, text)| (path, File::Text(text)))
+            .collect();
+        let readme = files.iter().any(|(path, _)| path == "README.md");
+        let mut top = self.tree.children(&[]);
+        if !model.ids.is_empty() {
+            files.push((format!("src/{IDS_MODULE}.rs"), File::Ids));
+            top.push(IDS_MODULE.to_owned());
+            top.sort();
+        }
+        let mock = !model.operations.is_empty();
+        if mock {
+            files.push((format!("src/{MOCK_MODULE}.rs"), File::Mock));
+        }
+        let lib = crate_root::lib_file(model, &top, readme, mock);
+        files.push(("src/lib.rs".to_owned(), File::Text(lib)));
+        files.push((format!("src/{CLIENT_MODULE}.rs"), File::Client));
+        if model.operations.values().any(|op| !op.errors.is_empty()) {
+            files.push((
+                "tests/documented_errors.rs".to_owned(),
+                File::DocumentedErrors,
+            ));
+        }
+        for module in self.tree.nodes.keys().filter(|m| !m.is_empty()) {
+            let path = format!("src/{}.rs", names::join(module, "/"));
+            files.push((path, File::Module(module)));
+        }
+        Ok(files)
+    }
+
+    /// The contents of one file.
+    pub fn make(&self, file: &File) -> Content {
+        let model = self.model;
+        match file {
+            File::Text(text) => Content::Text(text.clone()),
+            File::Module(module) => {
+                let node = &self.tree.nodes[*module];
+                let children = self.tree.children(module);
+                Content::Rust(module_file(model, &self.tree, module, node, &children))
+            }
+            File::Ids => {
+                let ids: Vec<_> = model.ids.values().collect();
+                Content::Rust(ids::ids_file(&ids))
+            }
+            File::Mock => Content::Rust(mocks::mock_file(model)),
+            File::Client => Content::Rust(crate_root::client_file(model)),
+            File::DocumentedErrors => Content::Rust(documented_errors::documented_errors_test(
+                model,
+                &self.settings.name,
+            )),
+        }
+    }
 }
 
 #[derive(Default)]

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Content, CrateSettings, Templates};
+use super::{CrateSettings, Templates};
 use crate::error::{Error, Result};
 use crate::model::Model;
 
@@ -30,7 +30,7 @@ pub fn carried(
     model: &Model,
     templates: &Templates,
     settings: &CrateSettings,
-) -> Result<BTreeMap<String, Content>> {
+) -> Result<BTreeMap<String, String>> {
     let mut files = BTreeMap::new();
     let manifest = templates
         .files
@@ -41,7 +41,7 @@ pub fn carried(
         })?;
     files.insert(
         "Cargo.toml".to_owned(),
-        Content::Text(fill_manifest(manifest, model, settings)?),
+        fill_manifest(manifest, model, settings)?,
     );
     for (path, text) in &templates.files {
         if path == "Cargo.toml" {
@@ -49,7 +49,7 @@ pub fn carried(
         }
         let (requires, body) = split_requires(text);
         if requires.iter().all(|id| model.operations.contains_key(*id)) {
-            files.insert(path.clone(), Content::Text(rename_crate(body, settings)));
+            files.insert(path.clone(), rename_crate(body, settings));
         }
     }
     Ok(files)

@@ -101,7 +101,6 @@ impl Token {
     }
 }
 
-#[allow(deprecated)]
 impl ::std::fmt::Debug for Token {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("Token")

@@ -13,6 +13,7 @@ pub use vapi_runtime::{
     Check,
     Credentials,
     DownloadError,
+    DownloadOptions,
     DownloadProgress,
     Downloaded,
     Error,

@@ -161,10 +161,11 @@ fn task_info(status: &str, extra: Value) -> Value {
 
 fn fast_wait(deadline_ms: u64) -> WaitOptions {
     WaitOptions {
-        interval: Duration::from_millis(5),
+        interval: Duration::from_millis(10),
         max_interval: Duration::from_millis(10),
         backoff: 1.5,
         deadline: Some(Duration::from_millis(deadline_ms)),
+        retries: 0,
     }
 }
 

@@ -144,9 +144,14 @@ async fn failures_use_the_documented_status() {
         .create(&ClusterComputeResourceId::from("domain-c8"))
         .await
         .expect_err("404");
+    // What was refused, then (the source) the server's kind, status and message.
     assert_eq!(
         err.to_string(),
-        "NOT_FOUND (HTTP 404): no cluster domain-c8"
+        "the server refused `create` (POST /vcenter/namespace-management/clusters/{cluster}/support-bundle)"
+    );
+    assert_eq!(
+        std::error::Error::source(&err).map(|s| s.to_string()),
+        Some("NOT_FOUND (HTTP 404): no cluster domain-c8".to_owned())
     );
 }
 

@@ -703,7 +703,7 @@ async fn a_call_without_login_gets_the_typed_unauthenticated_error() {
     let Error::Api(e) = err else { panic!("typed") };
     assert!(matches!(e, access_grants::CreateError::Unauthenticated(_)));
     assert_eq!(
-        e.to_string(),
+        e.std_error().to_string(),
         "UNAUTHENTICATED (HTTP 401): Authentication required."
     );
     let request = only_request(&server).await;
@@ -782,12 +782,17 @@ fn client_configuration_errors() {
     assert!(!err.to_string().contains("s3cret"), "{err}");
     let own = reqwest::Client::new();
     let err = Client::builder("https://vc.example.com")
-        .http_client(own)
+        .dangerously_use_http_client(own)
         .pin_certificate_sha256("00".repeat(32))
         .build()
         .expect_err("pin with an own client");
     assert!(
-        matches!(err, vsphere_api::BuildError::TlsWithOwnClient),
+        matches!(
+            err,
+            vsphere_api::BuildError::IgnoredByOwnClient {
+                setting: "pin_certificate_sha256"
+            }
+        ),
         "{err:?}"
     );
     assert!(Client::builder("not a url").build().is_err());

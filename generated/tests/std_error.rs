@@ -38,7 +38,10 @@ fn missing_error_type_at_a_shared_status_uses_the_api_status_map() {
     );
     assert!(e.is_invalid_argument(), "{e:?}");
     assert!(!e.std_error().error_type_was_sent());
-    assert_eq!(e.to_string(), "INVALID_ARGUMENT (HTTP 400): bad spec");
+    assert_eq!(
+        e.std_error().to_string(),
+        "INVALID_ARGUMENT (HTTP 400): bad spec"
+    );
 }
 
 #[test]
@@ -48,7 +51,7 @@ fn empty_body_is_decided_by_the_status() {
     assert_eq!(e.std_error().raw_body(), Some(""));
     assert!(e.messages().is_empty());
     assert_eq!(
-        e.to_string(),
+        e.std_error().to_string(),
         "NOT_FOUND (HTTP 404): no error details were sent"
     );
 }
@@ -61,7 +64,7 @@ fn html_from_a_proxy_is_kept_raw() {
     assert_eq!(e.error_type(), None);
     assert_eq!(e.std_error().raw_body(), Some(page));
     assert_eq!(
-        e.to_string(),
+        e.std_error().to_string(),
         "HTTP 502: the answer was not a standard error"
     );
 }

@@ -188,8 +188,8 @@ async fn the_typed_mock_answers_the_location_and_the_documented_errors() {
         .expect_err("404");
     assert!(err.api().is_some_and(CreateError::is_not_found), "{err:?}");
     assert_eq!(
-        err.to_string(),
-        "NOT_FOUND (HTTP 404): no Supervisor supervisor-9"
+        err.api().map(|e| e.std_error().to_string()),
+        Some("NOT_FOUND (HTTP 404): no Supervisor supervisor-9".to_owned())
     );
 }
 

@@ -14,18 +14,23 @@ use crate::secret::Credentials;
 use crate::{Client, OperationError, StdError, Task};
 
 /// Everything a call can end in, around the operation's own error enum `E`.
+///
+/// Each variant's `Display` says what failed and nothing more; the cause is its
+/// [`source`](std::error::Error::source), so a chain printed whole (as `anyhow` prints it
+/// with `{:#}`) says each thing once.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E: std::error::Error + 'static> {
     /// The request was not sent: a documented rule of the spec does not hold, or the API
-    /// lacks the service the call needs.
-    #[error("invalid request: {0}")]
+    /// lacks the service the call needs. The rule is the source.
+    #[error("the request was not sent")]
     InvalidRequest(#[from] InvalidRequest),
-    /// The request could not be sent or the answer not received (connection, TLS, timeout).
-    #[error("could not reach the server: {0}")]
+    /// The request could not be sent or the answer not received (connection, TLS,
+    /// timeout); the source is reqwest's error, and below it the socket's or TLS's.
+    #[error("{}", transport_failure(.0))]
     Transport(#[source] reqwest::Error),
     /// The service answered with success, but not with what the spec says it answers.
-    #[error("could not decode the answer (HTTP {status}): {source}")]
+    #[error("the answer (HTTP {status}) is not what the spec says the operation answers")]
     Decode {
         /// The HTTP status of the answer.
         status: u16,
@@ -35,9 +40,19 @@ pub enum Error<E: std::error::Error + 'static> {
         #[source]
         source: serde_json::Error,
     },
-    /// The service said no: the operation's error, with the standard error behind it.
-    #[error("{0}")]
-    Api(#[source] E),
+    /// The service said no: the operation's error says what was refused, and its source is
+    /// the standard error (the server's kind, status and message).
+    #[error(transparent)]
+    Api(E),
+    /// The session had expired and logging in again with the credentials of
+    /// [`crate::ClientBuilder::relogin_with`] failed; the login's error is the source. A
+    /// refusal of the credentials (HTTP 401 or 403 to the login) is remembered: every later
+    /// call fails with it at once, sending nothing, until
+    /// [`crate::Client::set_relogin_credentials`], [`crate::Client::login`] or
+    /// [`crate::Client::set_session_id`], so a wrong or rotated password costs one failed
+    /// login, not one per call (vCenter locks accounts after a few).
+    #[error("the session expired and logging in again failed")]
+    Relogin(#[source] std::sync::Arc<Error<StdError>>),
 }
 
 impl<E: std::error::Error + 'static> Error<E> {
@@ -53,6 +68,60 @@ impl<E: std::error::Error + 'static> Error<E> {
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Transport(e) if e.is_timeout())
     }
+
+    /// Whether trying the same request again may succeed: the connection failed or timed
+    /// out, or the server answered 429 (too many requests), 502, 503 or 504.
+    pub fn is_transient(&self) -> bool
+    where
+        E: OperationError,
+    {
+        match self {
+            Error::Transport(e) => {
+                (e.is_connect() || e.is_timeout() || e.is_request() || e.is_body())
+                    && !caused_by_tls(e)
+            }
+            Error::Api(e) => matches!(e.std_error().status(), 429 | 502 | 503 | 504),
+            _ => false,
+        }
+    }
+}
+
+/// What a transport error failed at, in words: reqwest's own text (the source) names the
+/// URL, and the causes below it the socket's or TLS's error.
+fn transport_failure(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "the server did not answer in time"
+    } else if caused_by_tls(error) {
+        "the TLS handshake with the server failed"
+    } else if error.is_connect() {
+        "could not connect to the server"
+    } else if error.is_body() || error.is_decode() {
+        "the connection failed while the answer was read"
+    } else {
+        "could not exchange the request with the server"
+    }
+}
+
+/// Whether a rustls error (a refused certificate, a failed handshake) is among the causes.
+pub(crate) fn caused_by_tls(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        // rustls errors reach hyper wrapped in an `io::Error`, whose `source` skips the
+        // error it wraps: look inside it.
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            if inner.downcast_ref::<rustls::Error>().is_some() {
+                return true;
+            }
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// How a call authenticates.
@@ -81,6 +150,8 @@ pub struct Call<'a> {
     pub(crate) auth: Auth<'a>,
     /// The success body is a secret (a session id): never kept in an error.
     pub(crate) secret_answer: bool,
+    /// A bound tighter than the client's request timeout (a task wait's deadline).
+    pub(crate) timeout: Option<std::time::Duration>,
 }
 
 impl<'a> Call<'a> {
@@ -102,6 +173,7 @@ impl<'a> Call<'a> {
             body: None,
             auth: Auth::Session,
             secret_answer: false,
+            timeout: None,
         }
     }
 
@@ -222,9 +294,18 @@ pub fn path_value(name: &str, value: &str) -> Result<String, InvalidRequest> {
     Ok(utf8_percent_encode(value, PATH_VALUE).to_string())
 }
 
-/// The error of a call that got a non-success status.
-pub(crate) fn api_error<E: OperationError + 'static>(status: u16, body: &[u8]) -> Error<E> {
-    Error::Api(E::from_std(StdError::from_response(status, body)))
+/// The error of a call that got a non-success status: the body kept, and the `error_type`
+/// found by scanning it further when the kept part does not decode.
+pub(crate) fn api_error<E: OperationError + 'static>(
+    status: u16,
+    body: &[u8],
+    scanned_kind: Option<String>,
+) -> Error<E> {
+    let mut error = StdError::from_response(status, body);
+    if let Some(kind) = scanned_kind {
+        error.take_scanned_kind(&kind);
+    }
+    Error::Api(E::from_std(error))
 }
 
 #[cfg(test)]

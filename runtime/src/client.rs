@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::marker::PhantomData;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
@@ -19,6 +20,13 @@ pub const SESSION_HEADER: &str = "vmware-api-session-id";
 
 /// A successful answer larger than this is refused rather than held in memory.
 pub const MAX_ANSWER: usize = 64 * 1024 * 1024;
+
+/// Of an error answer, this much is kept and decoded whole (messages, data).
+const MAX_ERROR_BODY: usize = 1024 * 1024;
+
+/// How far an error answer is read, in constant memory, for its `error_type`: a kind sent
+/// after long `messages` or `data` is still found.
+const MAX_ERROR_SCAN: usize = 16 * 1024 * 1024;
 
 /// A client of one server's `/api`. Cheap to clone: clones share the connection pool and
 /// the session. Its `Debug` shows the API root and whether there is a session, never the
@@ -38,9 +46,50 @@ struct Inner {
     session: RwLock<Option<Secret>>,
     /// Hashes of the support-bundle tokens already sent: each works once.
     spent_tokens: Mutex<HashSet<u64>>,
-    /// Credentials to log in again with when the session expires (opt-in).
-    relogin: Option<Credentials>,
+    /// Logging in again when the session expires (opt-in).
+    relogin: Mutex<Relogin>,
+    /// One login attempt at a time: the calls that find the session expired together share
+    /// one attempt, and its outcome.
     relogin_lock: tokio::sync::Mutex<()>,
+    /// `http://` URLs off the loopback were allowed by name
+    /// ([`ClientBuilder::dangerously_allow_http`]).
+    allow_http: bool,
+}
+
+/// The state of logging in again.
+#[derive(Default)]
+struct Relogin {
+    /// The credentials to log in again with: none when not opted in, or after `logout`.
+    credentials: Option<Credentials>,
+    /// Whether the caller opted in: a later [`Client::login`] then keeps its credentials
+    /// for logging in again (after a `logout`, say).
+    opted_in: bool,
+    /// How many attempts were made. A call notes the count before it is sent, so an
+    /// attempt that ends after that is one it may share.
+    attempts: u64,
+    /// The last attempt, when it failed.
+    failed: Option<FailedRelogin>,
+}
+
+struct FailedRelogin {
+    /// Its number (see [`Relogin::attempts`]).
+    attempt: u64,
+    error: Arc<Error<StdError>>,
+    /// The server refused the credentials (HTTP 401 or 403): remembered, so a wrong or
+    /// rotated password is tried once, not once per call until vCenter locks the account.
+    /// Any other failure (a 503, a lost connection) is shared only by the calls that waited
+    /// for that attempt; a later call tries again.
+    refused: bool,
+}
+
+/// What a call that found its session expired does next.
+enum Renewal {
+    /// There is a new session: repeat the call once.
+    Renewed,
+    /// Logging in again failed, now or before (and remembered).
+    Failed(Arc<Error<StdError>>),
+    /// Logging in again is off: not opted in, or ended by `logout`.
+    Off,
 }
 
 impl std::fmt::Debug for Client {
@@ -62,20 +111,38 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: String,
     },
-    /// TLS settings given together with an own HTTP client, which would ignore them.
-    #[error("trusted roots, pinning and skipping verification configure the builder's own HTTP client; with `http_client` they would be ignored")]
-    TlsWithOwnClient,
+    /// An `http://` URL of a host off the loopback, without
+    /// [`ClientBuilder::dangerously_allow_http`]: the login would send the password, and
+    /// every call the session id, across the network in clear text.
+    #[error("the server URL is http://: the password and the session id would cross the network unencrypted; use https://, or opt in with `dangerously_allow_http()`")]
+    InsecureUrl,
+    /// A setting of the builder's own HTTP client, given together with
+    /// [`ClientBuilder::dangerously_use_http_client`], which would ignore it.
+    #[error("`{setting}` configures the builder's own HTTP client; with `dangerously_use_http_client` it would be ignored")]
+    IgnoredByOwnClient {
+        /// The builder method whose setting would be ignored.
+        setting: &'static str,
+    },
     /// A trusted root is neither PEM nor DER.
-    #[error("the CA certificate is not PEM or DER: {0}")]
+    #[error("the CA certificate is not PEM or DER")]
     Certificate(#[source] reqwest::Error),
+    /// The client certificate is not a PEM holding a certificate and its private key.
+    #[error("the client certificate is not usable: {reason}")]
+    ClientCertificate {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The proxy URL is not usable.
+    #[error("the proxy URL is not usable")]
+    Proxy(#[source] reqwest::Error),
     /// The pinned fingerprint is not 32 hex bytes.
     #[error("`{0}` is not a SHA-256 fingerprint (64 hex digits, `:` between bytes allowed)")]
     Fingerprint(String),
     /// The TLS configuration was refused.
-    #[error("the TLS configuration could not be set up: {0}")]
+    #[error("the TLS configuration could not be set up")]
     Tls(#[source] rustls::Error),
     /// The HTTP client could not be built.
-    #[error("the HTTP client could not be set up: {0}")]
+    #[error("the HTTP client could not be set up")]
     Http(#[source] reqwest::Error),
 }
 
@@ -95,7 +162,25 @@ pub struct ClientBuilder<C = Client> {
     session: Option<Secret>,
     relogin: Option<Credentials>,
     pin: Option<String>,
+    allow_http: bool,
+    proxy: Option<String>,
+    no_proxy: bool,
+    client_certificate: Option<Vec<u8>>,
+    local_address: Option<IpAddr>,
+    http_version: HttpVersion,
+    tcp_keepalive: Option<Duration>,
     client: PhantomData<fn() -> C>,
+}
+
+/// Which HTTP versions the builder's client speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HttpVersion {
+    /// HTTP/2 when TLS negotiates it (ALPN), else HTTP/1.1.
+    Negotiated,
+    /// HTTP/1.1 only.
+    Http1Only,
+    /// HTTP/2 without negotiation.
+    Http2PriorKnowledge,
 }
 
 impl<C> std::fmt::Debug for ClientBuilder<C> {
@@ -108,6 +193,9 @@ impl<C> std::fmt::Debug for ClientBuilder<C> {
             .field("pinned", &self.pin.is_some())
             .field("has_session", &self.session.is_some())
             .field("relogin", &self.relogin.is_some())
+            .field("allow_http", &self.allow_http)
+            .field("own_http_client", &self.http.is_some())
+            .field("client_certificate", &self.client_certificate.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -144,11 +232,31 @@ impl Client {
         self.inner.session.read().ok().and_then(|s| s.clone())
     }
 
-    /// Uses an existing session id from now on.
+    /// Uses an existing session id from now on. A failed re-login that was remembered is
+    /// forgotten: calls are sent again.
     pub fn set_session_id(&self, id: impl Into<Secret>) {
         if let Ok(mut session) = self.inner.session.write() {
             *session = Some(id.into());
         }
+        self.relogin_state().failed = None;
+    }
+
+    /// Logs in again with these credentials when a call finds the session expired (as
+    /// [`ClientBuilder::relogin_with`] does), replacing the credentials kept so far, and
+    /// forgets a re-login that failed: after a password rotation, say.
+    pub fn set_relogin_credentials(&self, user: impl Into<String>, password: impl Into<Secret>) {
+        let mut state = self.relogin_state();
+        state.opted_in = true;
+        state.credentials = Some(Credentials::new(user, password));
+        state.failed = None;
+    }
+
+    fn relogin_state(&self) -> MutexGuard<'_, Relogin> {
+        // A poisoned lock only means another thread panicked while updating plain fields.
+        self.inner
+            .relogin
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn clear_session(&self) {
@@ -159,22 +267,29 @@ impl Client {
 
     /// Logs in: the session service's create operation (`POST /session`) with HTTP basic
     /// authentication. The session id it answers is kept (as a secret) and sent on every
-    /// later call. Refused without sending when the API has no session service.
+    /// later call. Refused without sending when the API has no session service. With
+    /// re-login opted in, these credentials become the ones to log in again with.
     pub async fn login(
         &self,
         user: &str,
         password: impl Into<Secret>,
     ) -> Result<(), Error<StdError>> {
-        let id = self
-            .create_session::<StdError>(&Credentials::new(user, password))
-            .await?;
+        let credentials = Credentials::new(user, password);
+        let id = self.create_session::<StdError>(&credentials).await?;
         self.set_session_id(id);
+        let mut state = self.relogin_state();
+        if state.opted_in {
+            state.credentials = Some(credentials);
+        }
         Ok(())
     }
 
     /// Logs out: the session service's delete operation (`DELETE /session`). The session id
-    /// is forgotten whatever the answer. Refused without sending (the session id kept) when
-    /// the API has no session service or it has no delete operation.
+    /// is forgotten whatever the answer, and so are the credentials kept for logging in
+    /// again: after `logout`, a call is not logged back in behind the caller's back (until
+    /// [`Client::login`] or [`Client::set_relogin_credentials`]). Refused without sending
+    /// (the session id kept) when the API has no session service or it has no delete
+    /// operation.
     pub async fn logout(&self) -> Result<(), Error<StdError>> {
         let delete = self
             .inner
@@ -186,9 +301,13 @@ impl Client {
             .as_ref()
             .ok_or_else(|| missing("logout", "operation to delete a session"))?;
         let answer = self
-            .send::<StdError>(delete.call(delete.path.to_owned()))
+            .send_once::<StdError>(delete.call(delete.path.to_owned()))
             .await;
         self.clear_session();
+        let mut state = self.relogin_state();
+        state.credentials = None;
+        state.failed = None;
+        drop(state);
         answer.map(|_| ())
     }
 
@@ -221,15 +340,28 @@ impl Client {
     ) -> Result<Answer, Error<E>> {
         traced(&call, async {
             let session_used = self.session_id();
+            let attempts_seen = {
+                let state = self.relogin_state();
+                // The server refused the credentials before: sending would only earn another
+                // 401, and logging in again another failed login towards a lockout.
+                if let Some(failed) = state.failed.as_ref().filter(|f| f.refused) {
+                    if matches!(call.auth, Auth::Session) && state.credentials.is_some() {
+                        return Err(Error::Relogin(failed.error.clone()));
+                    }
+                }
+                state.attempts
+            };
             match self.exchange::<E>(&call).await {
                 Err(Error::Api(e)) if self.may_relogin(&call, e.std_error()) => {
-                    if self.relogin(session_used).await {
-                        tracing::debug!(
-                            "the session had expired; logged in again, repeating the call once"
-                        );
-                        self.exchange::<E>(&call).await
-                    } else {
-                        Err(Error::Api(e))
+                    match self.relogin(session_used, attempts_seen).await {
+                        Renewal::Renewed => {
+                            tracing::debug!(
+                                "the session had expired; logged in again, repeating the call once"
+                            );
+                            self.exchange::<E>(&call).await
+                        }
+                        Renewal::Failed(error) => Err(Error::Relogin(error)),
+                        Renewal::Off => Err(Error::Api(e)),
                     }
                 }
                 other => other,
@@ -273,11 +405,8 @@ impl Client {
                 secret: call.secret_answer,
             })
         } else {
-            // An error body is read only as far as the error keeps of it.
-            let body = read_bounded(response, crate::MAX_RAW_BODY)
-                .await
-                .map_err(Error::Transport)?;
-            Err(api_error(status, &body))
+            let (body, scanned) = read_error_body(response).await.map_err(Error::Transport)?;
+            Err(api_error(status, &body, scanned))
         }
     }
 
@@ -300,11 +429,14 @@ impl Client {
                 pairs.append_pair(name, value);
             }
         }
+        let timeout = call.timeout.map_or(self.inner.request_timeout, |t| {
+            t.min(self.inner.request_timeout)
+        });
         let mut request = self
             .inner
             .http
             .request(call.method.clone(), url)
-            .timeout(self.inner.request_timeout)
+            .timeout(timeout)
             .header(reqwest::header::ACCEPT, "application/json");
         if call.method != reqwest::Method::GET {
             request = request.header(reqwest::header::CONTENT_TYPE, "application/json");
@@ -323,6 +455,15 @@ impl Client {
         match &call.body {
             Some(Ok(body)) => request = request.body(body.clone()),
             Some(Err(e)) => return Err(refuse(format!("has a body that is not JSON: {e}"))),
+            // A POST, PUT or PATCH without a body says so, as VMware's SDK and govmomi do:
+            // some servers and proxies answer 411 Length Required otherwise.
+            None if !matches!(
+                call.method,
+                reqwest::Method::GET | reqwest::Method::HEAD | reqwest::Method::DELETE
+            ) =>
+            {
+                request = request.header(reqwest::header::CONTENT_LENGTH, "0");
+            }
             None => {}
         }
         request.send().await.map_err(Error::Transport)
@@ -334,7 +475,7 @@ impl Client {
     /// twice), and the answer says the session is not valid: `UNAUTHENTICATED`. Repeating
     /// is safe then: the server refused the call before doing anything.
     fn may_relogin(&self, call: &Call<'_>, error: &StdError) -> bool {
-        self.inner.relogin.is_some()
+        self.relogin_state().credentials.is_some()
             && self.inner.services.session.is_some()
             && matches!(call.auth, Auth::Session)
             && error.status() == 401
@@ -342,23 +483,41 @@ impl Client {
     }
 
     /// Logs in again with the kept credentials, unless another call already did since
-    /// `previous` was used. Whether there is a new session to repeat the call with.
-    async fn relogin(&self, previous: Option<Secret>) -> bool {
-        let Some(credentials) = self.inner.relogin.as_ref() else {
-            return false;
-        };
+    /// `previous` was used, or an attempt made since this call was sent (`attempts_seen`)
+    /// failed: then its outcome is this call's too. One attempt at a time.
+    async fn relogin(&self, previous: Option<Secret>, attempts_seen: u64) -> Renewal {
         let _one_at_a_time = self.inner.relogin_lock.lock().await;
-        if self.session_id() != previous {
-            return self.has_session();
-        }
-        match self.create_session::<StdError>(credentials).await {
+        let (credentials, attempt) = {
+            let mut state = self.relogin_state();
+            let Some(credentials) = state.credentials.clone() else {
+                return Renewal::Off;
+            };
+            if self.session_id() != previous && self.has_session() {
+                return Renewal::Renewed;
+            }
+            if let Some(failed) = &state.failed {
+                if failed.refused || failed.attempt > attempts_seen {
+                    return Renewal::Failed(failed.error.clone());
+                }
+            }
+            state.attempts += 1;
+            (credentials, state.attempts)
+        };
+        match self.create_session::<StdError>(&credentials).await {
             Ok(id) => {
                 self.set_session_id(id);
-                true
+                Renewal::Renewed
             }
-            Err(e) => {
-                tracing::debug!(error = %e, "logging in again failed");
-                false
+            Err(error) => {
+                let refused = matches!(&error, Error::Api(e) if matches!(e.status(), 401 | 403));
+                tracing::debug!(error = %error, refused, "logging in again failed");
+                let error = Arc::new(error);
+                self.relogin_state().failed = Some(FailedRelogin {
+                    attempt,
+                    error: error.clone(),
+                    refused,
+                });
+                Renewal::Failed(error)
             }
         }
     }
@@ -378,6 +537,12 @@ impl Client {
     /// Whether `url` is on the server this client talks to (scheme, host and port).
     pub(crate) fn same_origin(&self, url: &url::Url) -> bool {
         url::Url::parse(&self.inner.api).is_ok_and(|api| api.origin() == url.origin())
+    }
+
+    /// Whether a secret may be sent to `url`: over TLS, to the loopback, or with `http://`
+    /// allowed by name.
+    pub(crate) fn may_send_secrets_to(&self, url: &url::Url) -> bool {
+        self.inner.allow_http || !needs_tls(url)
     }
 }
 
@@ -404,6 +569,30 @@ async fn traced<E: OperationError + 'static>(
         Err(e) => tracing::debug!(elapsed_ms, error = %e, "failed"),
     });
     outcome
+}
+
+/// Reads an error answer: its first [`MAX_ERROR_BODY`] bytes, kept to be decoded, and as
+/// far as [`MAX_ERROR_SCAN`] bytes scanned for a top-level `error_type`, in case the kept
+/// part cuts the JSON short before it.
+async fn read_error_body(
+    response: reqwest::Response,
+) -> Result<(Bytes, Option<String>), reqwest::Error> {
+    let mut stream = response.bytes_stream();
+    let mut kept = Vec::new();
+    let mut scan = crate::error::KindScan::default();
+    let mut read = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk?;
+        let room = MAX_ERROR_BODY.saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        scan.feed(&chunk);
+        read += chunk.len();
+        // Kept in full, and the kind found (or searched for as far as it is worth).
+        if kept.len() >= MAX_ERROR_BODY && (scan.done() || read >= MAX_ERROR_SCAN) {
+            break;
+        }
+    }
+    Ok((Bytes::from(kept), scan.found()))
 }
 
 /// Reads at most `limit` bytes of a body, then stops reading (the connection is dropped).
@@ -441,6 +630,13 @@ impl<C> ClientBuilder<C> {
             session: None,
             relogin: None,
             pin: None,
+            allow_http: false,
+            proxy: None,
+            no_proxy: false,
+            client_certificate: None,
+            local_address: None,
+            http_version: HttpVersion::Negotiated,
+            tcp_keepalive: None,
             client: PhantomData,
         }
     }
@@ -496,11 +692,71 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Uses this HTTP client: its TLS, timeouts and redirect policy apply. Build it with
-    /// `redirect(reqwest::redirect::Policy::none())`: reqwest's default follows redirects
-    /// with custom headers, the session id among them. Not to be combined with the
-    /// builder's TLS settings, which it would ignore.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    /// Allows an `http://` server URL off the loopback, and `http://` support-bundle
+    /// download URLs: the password, the session id and the one-time token then cross the
+    /// network in clear text, readable by anyone on the path. Without it, the builder refuses
+    /// such a URL ([`BuildError::InsecureUrl`]) and a download refuses such a location. A
+    /// server on the loopback (`127.0.0.0/8`, `::1`) needs no opt-in: nothing leaves the
+    /// machine.
+    pub fn dangerously_allow_http(mut self) -> Self {
+        self.allow_http = true;
+        self
+    }
+
+    /// Sends every request through this proxy (`http://proxy:3128`, `socks5://...` is not
+    /// supported); a user name and password in its URL authenticate to the proxy. By
+    /// default the `HTTPS_PROXY` / `NO_PROXY` environment variables are followed.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Ignores proxies from the environment (`HTTPS_PROXY` and the like).
+    pub fn no_proxy(mut self) -> Self {
+        self.no_proxy = true;
+        self
+    }
+
+    /// Authenticates the client with this certificate at the TLS handshake (mutual TLS):
+    /// one PEM holding the certificate (and its chain) and the private key (PKCS #8, PKCS #1
+    /// or SEC1).
+    pub fn client_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.client_certificate = Some(pem.into());
+        self
+    }
+
+    /// Connects from this local address (a machine with several networks).
+    pub fn local_address(mut self, address: IpAddr) -> Self {
+        self.local_address = Some(address);
+        self
+    }
+
+    /// Speaks HTTP/1.1 only (by default HTTP/2 is used when TLS negotiates it).
+    pub fn http1_only(mut self) -> Self {
+        self.http_version = HttpVersion::Http1Only;
+        self
+    }
+
+    /// Speaks HTTP/2 from the start, without negotiating it.
+    pub fn http2_prior_knowledge(mut self) -> Self {
+        self.http_version = HttpVersion::Http2PriorKnowledge;
+        self
+    }
+
+    /// Sends TCP keep-alive probes on idle connections at this interval.
+    pub fn tcp_keepalive(mut self, interval: Duration) -> Self {
+        self.tcp_keepalive = Some(interval);
+        self
+    }
+
+    /// Uses this HTTP client instead of the builder's own, for what the builder does not
+    /// offer. Everything the builder otherwise guarantees is then the caller's to get right:
+    /// certificate verification, pinning, timeouts, and above all the redirect policy —
+    /// reqwest's default follows redirects to other hosts *with* the session header. Build
+    /// it with `.redirect(reqwest::redirect::Policy::none())` and `.use_rustls_tls()`.
+    /// Given together with a setting of the builder's own client (TLS, proxy, timeouts,
+    /// ...), [`ClientBuilder::build`] refuses rather than ignore that setting.
+    pub fn dangerously_use_http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
@@ -512,60 +768,152 @@ impl<C> ClientBuilder<C> {
     }
 
     /// The client, configured; nothing is sent yet.
-    pub fn build(self) -> Result<C, BuildError>
+    pub fn build(mut self) -> Result<C, BuildError>
     where
         C: From<Client>,
     {
         let api = api_root(&self.url)?;
-        let http = match self.http {
-            Some(_)
-                if !self.roots.is_empty() || self.pin.is_some() || self.skip_tls_verification =>
-            {
-                return Err(BuildError::TlsWithOwnClient)
+        let allow_http = self.allow_http;
+        if !allow_http && url::Url::parse(&api).is_ok_and(|url| needs_tls(&url)) {
+            return Err(BuildError::InsecureUrl);
+        }
+        let request_timeout = self.request_timeout;
+        let http = match self.http.take() {
+            Some(http) => {
+                if let Some(setting) = self.own_client_settings() {
+                    return Err(BuildError::IgnoredByOwnClient { setting });
+                }
+                http
             }
-            // Its redirect policy is the caller's: reqwest's default follows redirects and
-            // keeps custom headers, so build it with `redirect(Policy::none())`.
-            Some(http) => http,
-            None => {
-                let mut builder = reqwest::Client::builder()
-                    .use_rustls_tls()
-                    .user_agent(self.user_agent)
-                    .connect_timeout(self.connect_timeout)
-                    .read_timeout(self.request_timeout)
-                    // The session header must never follow a redirect to another host; vCenter
-                    // does not redirect `/api` calls, so none is followed.
-                    .redirect(reqwest::redirect::Policy::none());
-                for root in &self.roots {
-                    let cert = reqwest::Certificate::from_pem(root)
-                        .or_else(|_| reqwest::Certificate::from_der(root))
-                        .map_err(BuildError::Certificate)?;
-                    builder = builder.add_root_certificate(cert);
-                }
-                if self.skip_tls_verification {
-                    builder = builder.danger_accept_invalid_certs(true);
-                }
-                if let Some(pin) = &self.pin {
-                    let fingerprint = crate::tls::Fingerprint::parse(pin)
-                        .ok_or_else(|| BuildError::Fingerprint(pin.clone()))?;
-                    let config = crate::tls::pinned_config(fingerprint).map_err(BuildError::Tls)?;
-                    builder = builder.use_preconfigured_tls(config);
-                }
-                builder.build().map_err(BuildError::Http)?
-            }
+            None => self.builder_http_client()?,
+        };
+        let relogin = Relogin {
+            opted_in: self.relogin.is_some(),
+            credentials: self.relogin,
+            ..Relogin::default()
         };
         Ok(C::from(Client {
             inner: Arc::new(Inner {
                 http,
                 api,
                 services: self.services,
-                request_timeout: self.request_timeout,
+                request_timeout,
                 session: RwLock::new(self.session),
                 spent_tokens: Mutex::new(HashSet::new()),
-                relogin: self.relogin,
+                relogin: Mutex::new(relogin),
                 relogin_lock: tokio::sync::Mutex::new(()),
+                allow_http,
             }),
         }))
     }
+
+    /// The first setting of the builder's own HTTP client that was changed from its
+    /// default: what an own client would silently ignore.
+    fn own_client_settings(&self) -> Option<&'static str> {
+        let defaults = ClientBuilder::<C>::new("", self.services);
+        [
+            (!self.roots.is_empty(), "add_root_certificate"),
+            (
+                self.skip_tls_verification,
+                "dangerously_skip_tls_verification",
+            ),
+            (self.pin.is_some(), "pin_certificate_sha256"),
+            (self.proxy.is_some(), "proxy"),
+            (self.no_proxy, "no_proxy"),
+            (self.client_certificate.is_some(), "client_certificate"),
+            (self.local_address.is_some(), "local_address"),
+            (
+                self.http_version != HttpVersion::Negotiated,
+                "http1_only / http2_prior_knowledge",
+            ),
+            (self.tcp_keepalive.is_some(), "tcp_keepalive"),
+            (
+                self.connect_timeout != defaults.connect_timeout,
+                "connect_timeout",
+            ),
+            (self.user_agent != defaults.user_agent, "user_agent"),
+        ]
+        .into_iter()
+        .find_map(|(set, name)| set.then_some(name))
+    }
+
+    /// The builder's own HTTP client: rustls, no redirects, the timeouts, TLS and network
+    /// settings above.
+    fn builder_http_client(&self) -> Result<reqwest::Client, BuildError> {
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(self.user_agent.clone())
+            .connect_timeout(self.connect_timeout)
+            .read_timeout(self.request_timeout)
+            // The session header must never follow a redirect to another host; vCenter does
+            // not redirect `/api` calls, so none is followed.
+            .redirect(reqwest::redirect::Policy::none());
+        for root in &self.roots {
+            let cert = reqwest::Certificate::from_pem(root)
+                .or_else(|_| reqwest::Certificate::from_der(root))
+                .map_err(BuildError::Certificate)?;
+            builder = builder.add_root_certificate(cert);
+        }
+        if self.skip_tls_verification {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let identity = match &self.client_certificate {
+            Some(pem) => Some(
+                crate::tls::Identity::from_pem(pem)
+                    .map_err(|reason| BuildError::ClientCertificate { reason })?,
+            ),
+            None => None,
+        };
+        match (&self.pin, identity) {
+            (Some(pin), identity) => {
+                let fingerprint = crate::tls::Fingerprint::parse(pin)
+                    .ok_or_else(|| BuildError::Fingerprint(pin.clone()))?;
+                let config =
+                    crate::tls::pinned_config(fingerprint, identity).map_err(BuildError::Tls)?;
+                builder = builder.use_preconfigured_tls(config);
+            }
+            (None, Some(_)) => {
+                let pem = self.client_certificate.as_deref().unwrap_or_default();
+                let identity = reqwest::Identity::from_pem(pem).map_err(|e| {
+                    BuildError::ClientCertificate {
+                        reason: e.to_string(),
+                    }
+                })?;
+                builder = builder.identity(identity);
+            }
+            (None, None) => {}
+        }
+        if let Some(proxy) = &self.proxy {
+            builder = builder.proxy(reqwest::Proxy::all(proxy).map_err(BuildError::Proxy)?);
+        }
+        if self.no_proxy {
+            builder = builder.no_proxy();
+        }
+        if let Some(address) = self.local_address {
+            builder = builder.local_address(address);
+        }
+        builder = match self.http_version {
+            HttpVersion::Negotiated => builder,
+            HttpVersion::Http1Only => builder.http1_only(),
+            HttpVersion::Http2PriorKnowledge => builder.http2_prior_knowledge(),
+        };
+        if let Some(interval) = self.tcp_keepalive {
+            builder = builder.tcp_keepalive(interval);
+        }
+        builder.build().map_err(BuildError::Http)
+    }
+}
+
+/// Whether secrets sent to `url` would cross the network in clear text: `http://` to a host
+/// that is not a loopback address. A host *name* such as `localhost` is not trusted to stay
+/// on the machine: a resolver decides where it goes.
+pub(crate) fn needs_tls(url: &url::Url) -> bool {
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        _ => false,
+    };
+    url.scheme() != "https" && !loopback
 }
 
 /// `https://vc.example.com`, `https://vc.example.com/`, `https://vc.example.com/api/` ->

@@ -6,6 +6,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
@@ -52,6 +53,50 @@ pub enum TokenForm {
     GetHeader,
 }
 
+/// How a bundle is downloaded: the token's form, and bounds on what a server may make the
+/// download cost. `TokenForm` converts into the default options with that form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DownloadOptions {
+    /// How the token is presented.
+    pub form: TokenForm,
+    /// The most bytes the archive may have; `None` (the default) for no bound. A bundle
+    /// larger than this fails with [`DownloadError::TooLarge`].
+    pub max_bytes: Option<u64>,
+    /// How long the whole download may take, request included; `None` (the default) for no
+    /// bound. Each read is bounded anyway by the client's request timeout, so a server that
+    /// stops sending is noticed; this bounds one that trickles.
+    pub deadline: Option<Duration>,
+}
+
+impl DownloadOptions {
+    /// The token presented in `form`, no bounds.
+    pub fn new(form: TokenForm) -> Self {
+        DownloadOptions {
+            form,
+            ..DownloadOptions::default()
+        }
+    }
+
+    /// Refuses an archive of more than `bytes` bytes.
+    pub fn max_bytes(mut self, bytes: u64) -> Self {
+        self.max_bytes = Some(bytes);
+        self
+    }
+
+    /// Gives up after `deadline` in all.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+}
+
+impl From<TokenForm> for DownloadOptions {
+    fn from(form: TokenForm) -> Self {
+        DownloadOptions::new(form)
+    }
+}
+
 /// Progress of a download: bytes so far, and the total when the server said it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DownloadProgress {
@@ -63,6 +108,7 @@ pub struct DownloadProgress {
 
 /// A complete download.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Downloaded {
     /// The file name from `Content-Disposition`, made safe; `None` when the server sent none.
     pub file_name: Option<String>,
@@ -72,6 +118,9 @@ pub struct Downloaded {
     pub entries: u64,
     /// Where the bundle was saved, for [`Client::download_support_bundle_to_dir`].
     pub path: Option<PathBuf>,
+    /// The server sent bytes after the end of the archive; they were neither read on nor
+    /// saved (the archive itself is complete).
+    pub trailing_data: bool,
 }
 
 /// Why a bundle was not downloaded whole.
@@ -84,9 +133,17 @@ pub enum DownloadError {
     /// This client already sent this token once.
     #[error("this support-bundle token was already used by this client; create a new location")]
     TokenSpent,
-    /// The location's URL does not parse.
-    #[error("the download URL `{0}` is not usable")]
-    Url(String),
+    /// The location's URL does not parse (it is not repeated: it may carry credentials).
+    #[error("the download URL is not usable: {reason}")]
+    Url {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The location's URL is `http://` off the loopback, and the client was not built with
+    /// [`crate::ClientBuilder::dangerously_allow_http`]: the one-time token would cross the
+    /// network in clear text. Nothing was sent, and the token is not spent.
+    #[error("the download URL is http://: the support-bundle token would cross the network unencrypted; nothing was sent")]
+    InsecureUrl,
     /// Another non-success status.
     #[error("the server answered the download with HTTP {status}")]
     Status {
@@ -96,27 +153,69 @@ pub enum DownloadError {
         body: String,
     },
     /// The connection failed or timed out.
-    #[error("the download failed: {0}")]
+    #[error("the download failed")]
     Transport(#[source] reqwest::Error),
     /// The stream ended before the archive did, or is not a tar archive.
-    #[error("the bundle is not a complete tar archive ({0}); the server cut the stream short")]
+    #[error("the bundle is not a complete tar archive; the server cut the stream short or sent something else")]
     Incomplete(#[source] TarError),
+    /// The archive grew past [`DownloadOptions::max_bytes`].
+    #[error("the bundle is larger than the {limit} bytes allowed")]
+    TooLarge {
+        /// The bound.
+        limit: u64,
+    },
+    /// The download took longer than [`DownloadOptions::deadline`].
+    #[error("the download did not finish within {deadline:?}")]
+    DeadlinePassed {
+        /// The bound.
+        deadline: Duration,
+    },
     /// Writing the bundle failed.
-    #[error("could not write the bundle: {0}")]
+    #[error("could not write the bundle")]
     Io(#[source] std::io::Error),
+    /// The bundle is complete but could not be given its name; it is kept under the
+    /// temporary name `path`, since the server will not send it again.
+    #[error("the bundle is complete but could not be named; it was kept as {}", path.display())]
+    NotPlaced {
+        /// Where the complete bundle is.
+        path: PathBuf,
+        /// Why it could not be renamed.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Client {
     /// Downloads the bundle of `location` into `out`, checking it is a complete tar
-    /// archive. The token is spent by the first attempt, whatever its outcome.
+    /// archive, and stopping at its end: bytes a server sends after the archive are not
+    /// written ([`Downloaded::trailing_data`] says there were some). The token is spent by
+    /// the first attempt, whatever its outcome. `options` is a [`TokenForm`] or
+    /// [`DownloadOptions`] with bounds on size and time.
     pub async fn download_support_bundle<W: AsyncWrite + Unpin>(
         &self,
         location: impl Into<BundleLocation>,
-        form: TokenForm,
+        options: impl Into<DownloadOptions>,
+        out: &mut W,
+        progress: impl FnMut(DownloadProgress),
+    ) -> Result<Downloaded, DownloadError> {
+        let options = options.into();
+        let download = self.download_into(location.into(), &options, out, progress);
+        match options.deadline {
+            Some(deadline) => tokio::time::timeout(deadline, download)
+                .await
+                .unwrap_or(Err(DownloadError::DeadlinePassed { deadline })),
+            None => download.await,
+        }
+    }
+
+    async fn download_into<W: AsyncWrite + Unpin>(
+        &self,
+        location: BundleLocation,
+        options: &DownloadOptions,
         out: &mut W,
         mut progress: impl FnMut(DownloadProgress),
     ) -> Result<Downloaded, DownloadError> {
-        let response = self.request_bundle(location.into(), form).await?;
+        let response = self.request_bundle(location, options.form).await?;
         let file_name = response
             .headers()
             .get(reqwest::header::CONTENT_DISPOSITION)
@@ -125,13 +224,33 @@ impl Client {
         let total = response.content_length();
         let mut tar = TarCheck::default();
         let mut bytes = 0u64;
+        let mut trailing_data = false;
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(DownloadError::Transport)?;
-            tar.feed(&chunk).map_err(DownloadError::Incomplete)?;
-            out.write_all(&chunk).await.map_err(DownloadError::Io)?;
-            bytes += chunk.len() as u64;
+            let taken = tar.feed(&chunk).map_err(DownloadError::Incomplete)?;
+            if let Some(limit) = options.max_bytes {
+                if bytes + taken as u64 > limit {
+                    return Err(DownloadError::TooLarge { limit });
+                }
+            }
+            out.write_all(&chunk[..taken])
+                .await
+                .map_err(DownloadError::Io)?;
+            bytes += taken as u64;
             progress(DownloadProgress { bytes, total });
+            if taken < chunk.len() {
+                trailing_data = true;
+                tracing::warn!(
+                    archive_bytes = bytes,
+                    "the server sent bytes after the end of the bundle's archive; they were not read"
+                );
+            }
+            if tar.is_closed() {
+                // The archive and its padding are over: whatever else the server would send
+                // is not part of it, and is not read (the connection is dropped).
+                break;
+            }
         }
         tar.finish().map_err(DownloadError::Incomplete)?;
         out.flush().await.map_err(DownloadError::Io)?;
@@ -140,16 +259,19 @@ impl Client {
             bytes,
             entries: tar.entries(),
             path: None,
+            trailing_data,
         })
     }
 
     /// Downloads the bundle into `dir`, under the server's file name. The bytes go to a
     /// temporary file first, renamed only once the archive is complete: an incomplete
-    /// bundle never sits under the final name.
+    /// bundle never sits under the final name, and a complete one is never deleted (when
+    /// its name cannot be used, it gets [`DEFAULT_FILE_NAME`], and failing that stays under
+    /// the temporary name: [`DownloadError::NotPlaced`]).
     pub async fn download_support_bundle_to_dir(
         &self,
         location: impl Into<BundleLocation>,
-        form: TokenForm,
+        options: impl Into<DownloadOptions>,
         dir: &Path,
         progress: impl FnMut(DownloadProgress),
     ) -> Result<Downloaded, DownloadError> {
@@ -159,7 +281,7 @@ impl Client {
         // makes each hand-off worth it (measured by `cargo xtask bench`).
         let mut file = tokio::io::BufWriter::with_capacity(1 << 20, file);
         let outcome = self
-            .download_support_bundle(location, form, &mut file, progress)
+            .download_support_bundle(location, options, &mut file, progress)
             .await;
         let file = file.into_inner();
         let outcome = match outcome {
@@ -171,27 +293,33 @@ impl Client {
             Err(e) => Err(e),
         };
         drop(file);
-        match outcome {
-            Ok(mut done) => {
-                let name = done
-                    .file_name
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_FILE_NAME.to_owned());
-                match place(&partial, dir, &name).await {
-                    Ok(path) => {
-                        done.path = Some(path);
-                        Ok(done)
-                    }
-                    Err(e) => {
-                        let _ = tokio::fs::remove_file(&partial).await;
-                        Err(DownloadError::Io(e))
-                    }
-                }
-            }
+        let mut done = match outcome {
+            Ok(done) => done,
             Err(e) => {
                 let _ = tokio::fs::remove_file(&partial).await;
-                Err(e)
+                return Err(e);
             }
+        };
+        let name = done.file_name.as_deref().unwrap_or(DEFAULT_FILE_NAME);
+        let placed = match place(&partial, dir, name).await {
+            Err(e)
+                if name != DEFAULT_FILE_NAME && e.kind() != std::io::ErrorKind::AlreadyExists =>
+            {
+                tracing::warn!(error = %e, "the server's file name could not be used; the bundle gets the default name");
+                place(&partial, dir, DEFAULT_FILE_NAME).await
+            }
+            other => other,
+        };
+        match placed {
+            Ok(path) => {
+                done.path = Some(path);
+                Ok(done)
+            }
+            // The archive is complete and the token spent: keep the bytes where they are.
+            Err(source) => Err(DownloadError::NotPlaced {
+                path: partial,
+                source,
+            }),
         }
     }
 
@@ -200,8 +328,26 @@ impl Client {
         location: BundleLocation,
         form: TokenForm,
     ) -> Result<reqwest::Response, DownloadError> {
-        let url =
-            url::Url::parse(&location.url).map_err(|_| DownloadError::Url(location.url.clone()))?;
+        let mut url = url::Url::parse(&location.url).map_err(|e| DownloadError::Url {
+            reason: e.to_string(),
+        })?;
+        if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
+            return Err(DownloadError::Url {
+                reason: "it needs the https:// scheme and a host".to_owned(),
+            });
+        }
+        // A user name or password in a server-sent URL (simulators hand out such URLs) is
+        // never turned into credentials: reqwest would send it as `Authorization: Basic`.
+        if !url.username().is_empty() || url.password().is_some() {
+            tracing::warn!(
+                "the download URL carries a user name or password; they were removed and are not sent"
+            );
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+        }
+        if !self.may_send_secrets_to(&url) {
+            return Err(DownloadError::InsecureUrl);
+        }
         let token = location.token.expose();
         if !self.spend_token(token) {
             return Err(DownloadError::TokenSpent);
@@ -296,23 +442,109 @@ async fn place(partial: &Path, dir: &Path, name: &str) -> std::io::Result<PathBu
     ))
 }
 
-/// `attachment; filename=wcp-support-bundle-domain-c8-2026.tar` -> the file name, reduced to
-/// a plain name (no directories, no leading dots) so it cannot point outside the folder.
+/// The longest file name a bundle is saved under, in bytes: file systems allow 255, and a
+/// `-N` suffix may be added when the name is taken.
+const MAX_FILE_NAME: usize = 200;
+
+/// `attachment; filename=wcp-support-bundle-domain-c8-2026.tar` -> the file name, read as
+/// RFC 6266 says (`filename*=UTF-8''...` preferred over `filename`, quoted values with `;`
+/// or `\"` in them), then reduced to a plain name (no directories, no control characters,
+/// no leading dots) that cannot point outside the folder, and shortened to
+/// [`MAX_FILE_NAME`] bytes with its extension kept.
 pub fn file_name_of(disposition: &str) -> Option<String> {
-    let value = disposition.split(';').map(str::trim).find_map(|part| {
-        let (key, value) = part.split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case("filename")
-            .then(|| value.trim().trim_matches('"'))
-    })?;
+    let params = disposition_params(disposition);
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    };
+    let value = param("filename*")
+        .and_then(|v| extended_value(v))
+        .or_else(|| param("filename").cloned())?;
     let base = value.rsplit(['/', '\\']).next().unwrap_or_default();
-    let safe: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect::<String>()
-        .trim_start_matches('.')
-        .to_owned();
-    (!safe.is_empty()).then_some(safe)
+    let safe: String = base.chars().filter(|c| !c.is_control()).collect();
+    let safe = safe.trim().trim_start_matches('.');
+    (!safe.is_empty()).then(|| shortened(safe, MAX_FILE_NAME))
+}
+
+/// The parameters after the disposition type: `(name, value)`, quoted values unquoted.
+fn disposition_params(disposition: &str) -> Vec<(String, String)> {
+    let mut params = Vec::new();
+    let mut rest = match disposition.split_once(';') {
+        Some((_, rest)) => rest,
+        None => return params,
+    };
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', ';']);
+        let Some((name, after)) = rest.split_once('=') else {
+            return params;
+        };
+        let after = after.trim_start();
+        let (value, next) = if let Some(quoted) = after.strip_prefix('"') {
+            // A quoted string: `;` is plain text inside.
+            let mut value = String::new();
+            let mut chars = quoted.char_indices();
+            let mut end = quoted.len();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    // Only `\"` and `\\` are read as escapes, as browsers do: a Windows
+                    // path's `\` stays, and its directories are dropped below.
+                    '\\' if quoted[i + 1..].starts_with(['"', '\\']) => {
+                        value.extend(chars.next().map(|(_, c)| c))
+                    }
+                    '"' => {
+                        end = i + 1;
+                        break;
+                    }
+                    c => value.push(c),
+                }
+            }
+            (value, &quoted[end..])
+        } else {
+            let end = after.find(';').unwrap_or(after.len());
+            (after[..end].trim_end().to_owned(), &after[end..])
+        };
+        params.push((name.trim().to_owned(), value));
+        match next.find(';') {
+            Some(at) => rest = &next[at + 1..],
+            None => return params,
+        }
+    }
+}
+
+/// An RFC 8187 value, `UTF-8'en'na%C3%AFve.tar` -> `naïve.tar`; `None` for another charset
+/// or bytes that are not UTF-8 (the plain `filename` is used then).
+fn extended_value(value: &str) -> Option<String> {
+    let mut parts = value.splitn(3, '\'');
+    let charset = parts.next()?;
+    let _language = parts.next()?;
+    let encoded = parts.next()?;
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(encoded).collect();
+    if charset.eq_ignore_ascii_case("utf-8") {
+        String::from_utf8(bytes).ok()
+    } else if charset.eq_ignore_ascii_case("iso-8859-1") {
+        Some(bytes.into_iter().map(char::from).collect())
+    } else {
+        None
+    }
+}
+
+/// `name` cut to at most `max` bytes on a character boundary, its extension (when short)
+/// kept: `aaaa...aaaa.tar`.
+fn shortened(name: &str, max: usize) -> String {
+    if name.len() <= max {
+        return name.to_owned();
+    }
+    let extension = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.len() < 16 => &name[stem.len()..],
+        _ => "",
+    };
+    let mut cut = max - extension.len();
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{extension}", &name[..cut])
 }
 
 #[cfg(test)]
@@ -336,5 +568,46 @@ mod tests {
         );
         assert_eq!(file_name_of("attachment; filename=..").as_deref(), None);
         assert_eq!(file_name_of("inline").as_deref(), None);
+    }
+
+    #[test]
+    fn content_disposition_is_read_as_rfc_6266_says() {
+        let cases = [
+            // filename* is preferred, percent-decoded UTF-8.
+            (
+                "attachment; filename=\"plain.tar\"; filename*=UTF-8''na%C3%AFve%20b.tar",
+                Some("naïve b.tar"),
+            ),
+            (
+                "attachment; filename*=iso-8859-1'en'%E9t%E9.tar",
+                Some("été.tar"),
+            ),
+            // A charset that is not understood: the plain name.
+            (
+                "attachment; filename*=koi8-r''%C1.tar; filename=a.tar",
+                Some("a.tar"),
+            ),
+            // `;` and escaped quotes inside a quoted value, spaces around the parameters.
+            (
+                "attachment;   filename = \"a;b \\\"c\\\".tar\" ; size=3",
+                Some("a;b \"c\".tar"),
+            ),
+            ("attachment;filename=x.tar;", Some("x.tar")),
+            (
+                "attachment; FILENAME=\"  .hidden.tar  \"",
+                Some("hidden.tar"),
+            ),
+        ];
+        for (header, expected) in cases {
+            assert_eq!(file_name_of(header).as_deref(), expected, "{header}");
+        }
+    }
+
+    #[test]
+    fn a_long_file_name_is_shortened_with_its_extension_kept() {
+        let long = format!("attachment; filename={}.tar", "é".repeat(300));
+        let name = file_name_of(&long).expect("a name");
+        assert!(name.len() <= super::MAX_FILE_NAME, "{}", name.len());
+        assert!(name.ends_with("é.tar"), "{name}");
     }
 }

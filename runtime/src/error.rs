@@ -88,6 +88,15 @@ impl StdError {
         error
     }
 
+    /// The `error_type` found by scanning a body longer than what was kept, when the kept
+    /// part named none.
+    pub(crate) fn take_scanned_kind(&mut self, kind: &str) {
+        if self.error_type.is_none() {
+            self.error_type = Some(ErrorType::from(kind));
+            self.error_type_sent = true;
+        }
+    }
+
     /// Builds an error from its parts (used by mocks and tests).
     pub fn new(status: u16, error_type: ErrorType, messages: Vec<LocalizableMessage>) -> Self {
         StdError {
@@ -182,6 +191,88 @@ impl StdError {
     }
 }
 
+/// Finds a top-level `"error_type": "<kind>"` in a JSON object as it streams by, in constant
+/// memory: an error answer longer than what is kept of it still tells its kind.
+#[derive(Debug, Default)]
+pub(crate) struct KindScan {
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+    /// The string being read at depth 1 (a key, or a value after `:`), up to 64 bytes.
+    text: Vec<u8>,
+    /// A `:` was read at depth 1 since the last `,`: the next string is a value.
+    value_next: bool,
+    /// The key before the `:` was `error_type`.
+    key_is_kind: bool,
+    found: Option<String>,
+}
+
+impl KindScan {
+    /// Reads the next bytes of the body.
+    pub(crate) fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.found.is_some() {
+                return;
+            }
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    self.keep(b);
+                } else if b == b'\\' {
+                    self.escaped = true;
+                } else if b == b'"' {
+                    self.in_string = false;
+                    self.string_ended();
+                } else {
+                    self.keep(b);
+                }
+                continue;
+            }
+            match b {
+                b'"' => {
+                    self.in_string = true;
+                    self.text.clear();
+                }
+                b'{' | b'[' => self.depth += 1,
+                b'}' | b']' => self.depth = self.depth.saturating_sub(1),
+                b':' if self.depth == 1 => self.value_next = true,
+                b',' if self.depth == 1 => {
+                    self.value_next = false;
+                    self.key_is_kind = false;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn keep(&mut self, b: u8) {
+        if self.depth == 1 && self.text.len() < 64 {
+            self.text.push(b);
+        }
+    }
+
+    fn string_ended(&mut self) {
+        if self.depth != 1 {
+            return;
+        }
+        if !self.value_next {
+            self.key_is_kind = self.text == b"error_type";
+        } else if self.key_is_kind {
+            self.found = Some(String::from_utf8_lossy(&self.text).into_owned());
+        }
+    }
+
+    /// Whether the kind was found (nothing more to read for it).
+    pub(crate) fn done(&self) -> bool {
+        self.found.is_some()
+    }
+
+    /// The kind, when the body named one at the top level.
+    pub(crate) fn found(self) -> Option<String> {
+        self.found
+    }
+}
+
 impl fmt::Display for StdError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.error_type {
@@ -255,6 +346,33 @@ impl OperationError for StdError {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn scanned(body: &[u8], chunk: usize) -> Option<String> {
+        let mut scan = KindScan::default();
+        for part in body.chunks(chunk) {
+            scan.feed(part);
+        }
+        scan.found()
+    }
+
+    #[test]
+    fn the_kind_is_found_at_the_top_level_only_whatever_the_chunks() {
+        let long = "x\\\"{[".repeat(20_000);
+        let body = json!({
+            "messages": [{"id": "a", "default_message": long, "args": [], "error_type": "NOT_FOUND"}],
+            "data": {"error_type": "NOT_FOUND"},
+            "error_type": "ALREADY_EXISTS"
+        })
+        .to_string();
+        for chunk in [1, 7, 4096, body.len()] {
+            assert_eq!(
+                scanned(body.as_bytes(), chunk).as_deref(),
+                Some("ALREADY_EXISTS")
+            );
+        }
+        assert_eq!(scanned(br#"{"error_type": 3, "x": "error_type"}"#, 3), None);
+        assert_eq!(scanned(b"<html>error_type</html>", 5), None);
+    }
 
     #[test]
     fn the_body_omits_what_is_unset_and_decodes_any_object() {

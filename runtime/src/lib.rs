@@ -36,8 +36,8 @@ pub use call::Error;
 pub use check::{Check, InvalidRequest};
 pub use client::{BuildError, Client, ClientBuilder, MAX_ANSWER, SESSION_HEADER};
 pub use download::{
-    file_name_of, BundleLocation, DownloadError, DownloadProgress, Downloaded, TokenForm,
-    DEFAULT_FILE_NAME, TOKEN_HEADER,
+    file_name_of, BundleLocation, DownloadError, DownloadOptions, DownloadProgress, Downloaded,
+    TokenForm, DEFAULT_FILE_NAME, TOKEN_HEADER,
 };
 pub use error::{OperationError, StdError, StdErrorBody, MAX_RAW_BODY};
 pub use error_type::ErrorType;

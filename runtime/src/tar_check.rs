@@ -9,6 +9,10 @@ use std::fmt;
 
 const BLOCK: usize = 512;
 
+/// tar writes in records of 20 blocks: after the end-of-archive blocks, zeros may pad the
+/// last record, and nothing else belongs to the archive.
+const RECORD: u64 = 20 * BLOCK as u64;
+
 /// Why a stream is not a complete tar archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TarError {
@@ -32,7 +36,7 @@ enum State {
     Header,
     /// Skipping an entry's data: this many bytes are left, padding included.
     Data(u64),
-    /// Both end-of-archive blocks were seen; the rest is padding.
+    /// Both end-of-archive blocks were seen; zeros may pad the last record.
     End,
 }
 
@@ -45,6 +49,8 @@ pub struct TarCheck {
     offset: u64,
     zero_blocks: u8,
     entries: u64,
+    /// The archive and the padding of its last record are over: nothing more belongs to it.
+    closed: bool,
 }
 
 impl Default for TarCheck {
@@ -56,6 +62,7 @@ impl Default for TarCheck {
             offset: 0,
             zero_blocks: 0,
             entries: 0,
+            closed: false,
         }
     }
 }
@@ -66,11 +73,33 @@ impl TarCheck {
         self.entries
     }
 
-    /// Checks the next bytes of the stream.
-    pub fn feed(&mut self, mut data: &[u8]) -> Result<(), TarError> {
+    /// Whether the archive is over, the padding of its last record included: a byte after
+    /// this is not part of it (and [`TarCheck::feed`] takes none).
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Checks the next bytes of the stream; how many of them belong to the archive. That is
+    /// all of them until the archive ends; after its end-of-archive blocks, only the zeros
+    /// that pad its last record. A byte that is not such a zero, or one past the record,
+    /// closes the archive and is not taken.
+    pub fn feed(&mut self, data: &[u8]) -> Result<usize, TarError> {
+        let total = data.len();
+        let mut data = data;
         while !data.is_empty() {
             match self.state {
-                State::End => return Ok(()),
+                State::End => {
+                    let room = ((RECORD - self.offset % RECORD) % RECORD) as usize;
+                    let zeros = data[..room.min(data.len())]
+                        .iter()
+                        .take_while(|b| **b == 0)
+                        .count();
+                    self.offset += zeros as u64;
+                    if zeros < data.len() || self.offset % RECORD == 0 {
+                        self.closed = true;
+                    }
+                    return Ok(total - data.len() + zeros);
+                }
                 State::Data(left) => {
                     let take = (left.min(data.len() as u64)) as usize;
                     self.offset += take as u64;
@@ -91,17 +120,25 @@ impl TarCheck {
                         self.filled = 0;
                         self.header()?;
                         self.offset += BLOCK as u64;
+                        if self.state == State::End && self.offset % RECORD == 0 {
+                            self.closed = true;
+                            return Ok(total - data.len());
+                        }
                     }
                 }
             }
         }
-        Ok(())
+        Ok(total)
     }
 
     /// Whether the stream ended where an archive may end: after the end-of-archive blocks.
     pub fn finish(&self) -> Result<(), TarError> {
         let at = self.offset + self.filled as u64;
         match self.state {
+            State::End if self.entries == 0 => Err(TarError {
+                offset: at,
+                reason: "the archive holds no entries: the bundle is empty".to_owned(),
+            }),
             State::End => Ok(()),
             State::Data(left) => Err(TarError {
                 offset: at,
@@ -227,9 +264,53 @@ mod tests {
     fn check(bytes: &[u8], chunk: usize) -> Result<TarCheck, TarError> {
         let mut checker = TarCheck::default();
         for part in bytes.chunks(chunk) {
-            checker.feed(part)?;
+            assert_eq!(
+                checker.feed(part)?,
+                part.len(),
+                "all of it belongs to the archive"
+            );
         }
         checker.finish().map(|_| checker)
+    }
+
+    /// Feeds `bytes` in chunks until the archive closes; the bytes it took.
+    fn taken(bytes: &[u8], chunk: usize) -> (usize, bool) {
+        let mut checker = TarCheck::default();
+        let mut taken = 0;
+        for part in bytes.chunks(chunk) {
+            let n = checker.feed(part).expect("valid");
+            taken += n;
+            if n < part.len() || checker.is_closed() {
+                break;
+            }
+        }
+        (taken, checker.is_closed())
+    }
+
+    #[test]
+    fn nothing_after_the_end_and_its_record_padding_is_taken() {
+        let archive = archive(1000);
+        let padded_len = archive.len().next_multiple_of(RECORD as usize);
+        for chunk in [1, 100, 512, 4096, 1 << 20] {
+            // Garbage right after the end blocks: not taken.
+            let mut garbage = archive.clone();
+            garbage.extend_from_slice(&[0xAA; 50_000]);
+            assert_eq!(
+                taken(&garbage, chunk),
+                (archive.len(), true),
+                "chunk {chunk}"
+            );
+            // Zeros: only up to the end of the record.
+            let mut zeros = archive.clone();
+            zeros.resize(archive.len() + 10 * 1024 * 1024, 0);
+            assert_eq!(taken(&zeros, chunk), (padded_len, true), "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn an_archive_of_only_end_blocks_is_an_empty_bundle() {
+        let err = check(&[0u8; 2 * BLOCK], 512).expect_err("empty");
+        assert!(err.reason.contains("no entries"), "{err}");
     }
 
     #[test]

@@ -196,7 +196,15 @@ fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(
 }
 
 /// How [`Task::wait`] polls: the first interval, growing by `backoff` up to `max_interval`,
-/// until `deadline`.
+/// until `deadline`; a poll that fails for a passing reason (see
+/// [`Error::is_transient`](crate::Error::is_transient): a lost connection, a timeout, HTTP
+/// 429, 502, 503 or 504) is repeated after the next interval, up to `retries` times in a
+/// row. Polling only reads the task's state, so repeating it is safe.
+///
+/// [`Task::wait_with`] checks the options first ([`WaitOptions::check`]): an interval
+/// under [`WaitOptions::MIN_INTERVAL`] or over [`WaitOptions::MAX_INTERVAL`], a
+/// `max_interval` under `interval`, or a `backoff` that is not a finite number from 1 to
+/// 10 is refused with [`TaskError::Options`] before anything is sent.
 #[derive(Debug, Clone)]
 pub struct WaitOptions {
     /// The first interval between two polls.
@@ -205,8 +213,12 @@ pub struct WaitOptions {
     pub max_interval: Duration,
     /// How much each interval grows over the previous one.
     pub backoff: f64,
-    /// How long to wait in all; `None` waits as long as the task runs.
+    /// How long to wait in all; `None` waits as long as the task runs. No poll outlives
+    /// it: each poll's request timeout is cut to what is left.
     pub deadline: Option<Duration>,
+    /// How many failed polls in a row are repeated when the failure is transient (3 by
+    /// default; 0 ends the wait at the first failure).
+    pub retries: u32,
 }
 
 impl Default for WaitOptions {
@@ -216,7 +228,43 @@ impl Default for WaitOptions {
             max_interval: Duration::from_secs(10),
             backoff: 1.5,
             deadline: Some(Duration::from_secs(3600)),
+            retries: 3,
         }
+    }
+}
+
+impl WaitOptions {
+    /// The shortest interval between two polls: shorter would poll vCenter in a busy loop.
+    pub const MIN_INTERVAL: Duration = Duration::from_millis(10);
+    /// The longest interval between two polls.
+    pub const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
+
+    /// Why the options cannot be used, if they cannot.
+    pub fn check(&self) -> Result<(), String> {
+        let in_range = |d: Duration| (Self::MIN_INTERVAL..=Self::MAX_INTERVAL).contains(&d);
+        if !in_range(self.interval) {
+            return Err(format!(
+                "`interval` is {:?}; it must be from {:?} to {:?}",
+                self.interval,
+                Self::MIN_INTERVAL,
+                Self::MAX_INTERVAL
+            ));
+        }
+        if !in_range(self.max_interval) || self.max_interval < self.interval {
+            return Err(format!(
+                "`max_interval` is {:?}; it must be from `interval` ({:?}) to {:?}",
+                self.max_interval,
+                self.interval,
+                Self::MAX_INTERVAL
+            ));
+        }
+        if !(1.0..=10.0).contains(&self.backoff) {
+            return Err(format!(
+                "`backoff` is {}; it must be a number from 1 to 10",
+                self.backoff
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -237,11 +285,14 @@ pub struct Progress {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TaskError {
+    /// The [`WaitOptions`] cannot be used (see [`WaitOptions::check`]); nothing was sent.
+    #[error("the wait options are not usable: {0}")]
+    Options(String),
     /// The API has no task service to poll.
     #[error("this API has no task service to poll tasks with")]
     NoTaskService,
     /// The task's state could not be read.
-    #[error("could not read the state of task {id}: {source}")]
+    #[error("could not read the state of task {id}")]
     Poll {
         /// The task.
         id: String,
@@ -268,7 +319,7 @@ pub enum TaskError {
         last: TaskStatus,
     },
     /// The task succeeded, but its result is not what the spec says it is.
-    #[error("the result of task {id} does not decode: {source}")]
+    #[error("the result of task {id} does not decode as the operation's result type")]
     Result {
         /// The task.
         id: String,
@@ -279,6 +330,14 @@ pub enum TaskError {
 }
 
 /// `: <first message>` of a failed task's error, or nothing.
+/// The next interval: grown by the backoff, at most the longest (the options are checked,
+/// so the product is finite).
+fn grown(interval: Duration, options: &WaitOptions) -> Duration {
+    Duration::try_from_secs_f64(interval.as_secs_f64() * options.backoff)
+        .unwrap_or(options.max_interval)
+        .min(options.max_interval)
+}
+
 fn failure_text(error: &Option<Box<StdErrorBody>>) -> String {
     error
         .as_ref()
@@ -305,6 +364,11 @@ impl<T> Task<T> {
     /// The task's state now: the task service's get operation (`GET /cis/tasks/{task}`).
     /// Refused without sending when the API has no task service.
     pub async fn info(&self) -> Result<TaskInfo, Error<StdError>> {
+        self.info_within(None).await
+    }
+
+    /// The task's state, the request bounded by `timeout` when given.
+    async fn info_within(&self, timeout: Option<Duration>) -> Result<TaskInfo, Error<StdError>> {
         let get = &self
             .client
             .services()
@@ -312,7 +376,8 @@ impl<T> Task<T> {
             .as_ref()
             .ok_or_else(|| missing("task", "task service"))?
             .get;
-        let call = get.call(get.fill(&self.id)?);
+        let mut call = get.call(get.fill(&self.id)?);
+        call.timeout = timeout;
         self.client.send::<StdError>(call).await?.json()
     }
 
@@ -347,16 +412,52 @@ impl<T: DeserializeOwned> Task<T> {
         options: &WaitOptions,
         mut progress: impl FnMut(&Progress),
     ) -> Result<T, TaskError> {
+        options.check().map_err(TaskError::Options)?;
         if self.client.services().tasks.is_none() {
             return Err(TaskError::NoTaskService);
         }
         let started = Instant::now();
         let mut interval = options.interval;
+        let mut failures = 0;
+        // What the last answered poll said, for a deadline that passes during a poll.
+        let mut last = TaskStatus::Unknown("(no poll was answered)".to_owned());
         loop {
-            let info = self.info().await.map_err(|source| TaskError::Poll {
-                id: self.id.clone(),
-                source,
-            })?;
+            let left = options
+                .deadline
+                .map(|deadline| deadline.saturating_sub(started.elapsed()));
+            let info = match self.info_within(left).await {
+                Ok(info) => {
+                    failures = 0;
+                    last = info.status.clone();
+                    info
+                }
+                Err(source) => {
+                    let waited = started.elapsed();
+                    let out_of_time = options.deadline.is_some_and(|deadline| {
+                        waited
+                            .checked_add(interval)
+                            .is_none_or(|next| next > deadline)
+                    });
+                    if out_of_time && source.is_timeout() {
+                        return Err(TaskError::DeadlinePassed {
+                            id: self.id.clone(),
+                            waited,
+                            last,
+                        });
+                    }
+                    if !source.is_transient() || failures >= options.retries || out_of_time {
+                        return Err(TaskError::Poll {
+                            id: self.id.clone(),
+                            source,
+                        });
+                    }
+                    failures += 1;
+                    tracing::debug!(task = %self.id, error = %source, failures, "a poll failed; trying again");
+                    tokio::time::sleep(interval).await;
+                    interval = grown(interval, options);
+                    continue;
+                }
+            };
             progress(&Progress {
                 status: info.status.clone(),
                 completed: info.progress.as_ref().map(|p| p.completed),
@@ -386,7 +487,10 @@ impl<T: DeserializeOwned> Task<T> {
             }
             let waited = started.elapsed();
             if let Some(deadline) = options.deadline {
-                if waited + interval > deadline {
+                if waited
+                    .checked_add(interval)
+                    .is_none_or(|next| next > deadline)
+                {
                     return Err(TaskError::DeadlinePassed {
                         id: self.id.clone(),
                         waited,
@@ -395,9 +499,7 @@ impl<T: DeserializeOwned> Task<T> {
                 }
             }
             tokio::time::sleep(interval).await;
-            interval = interval
-                .mul_f64(options.backoff.max(1.0))
-                .min(options.max_interval);
+            interval = grown(interval, options);
         }
     }
 }

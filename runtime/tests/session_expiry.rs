@@ -242,8 +242,113 @@ async fn a_second_401_is_returned_not_looped() {
 }
 
 #[tokio::test]
-async fn a_failed_login_gives_the_original_error() {
+async fn a_wrong_password_costs_one_failed_login_for_a_hundred_calls_and_later_calls_send_nothing()
+{
     let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(CALL))
+        .and(header("vmware-api-session-id", "old"))
+        .respond_with(expired().set_delay(std::time::Duration::from_millis(50)))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/session"))
+        .and(header("authorization", "Basic YWRtaW46d3Jvbmc="))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(common::std_error("UNAUTHENTICATED", "Wrong password."))
+                .set_delay(std::time::Duration::from_millis(100)),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server, &common::CIS, Some("old"), Some("wrong"));
+    let calls = (0..100).map(|_| upgrade(&client));
+    let outcomes = futures_util::future::join_all(calls).await;
+    for outcome in &outcomes {
+        let err = outcome.as_ref().expect_err("refused");
+        let Error::Relogin(login) = err else {
+            panic!("{err:?}")
+        };
+        let refusal = login.api().expect("the login's refusal");
+        assert_eq!(refusal.status(), 401);
+        assert_eq!(refusal.message(), Some("Wrong password."));
+    }
+    let logins = |requests: &[String]| {
+        requests
+            .iter()
+            .filter(|r| r.starts_with("POST /api/session"))
+            .count()
+    };
+    let sent = common::requests(&server).await;
+    assert_eq!(logins(&sent), 1, "one failed login for 100 calls: {sent:?}");
+
+    // Remembered: a later call fails at once, sending nothing.
+    let err = upgrade(&client).await.expect_err("remembered");
+    assert!(matches!(err, Error::Relogin(_)), "{err:?}");
+    assert_eq!(common::requests(&server).await.len(), sent.len());
+
+    // New credentials: sent, and logged in with.
+    Mock::given(method("POST"))
+        .and(path("/api/session"))
+        .and(header("authorization", "Basic YWRtaW46cmlnaHQ="))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!("new")))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(CALL))
+        .and(header("vmware-api-session-id", "new"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!("task-2")))
+        .mount(&server)
+        .await;
+    client.set_relogin_credentials("admin", "right");
+    client.set_session_id("old");
+    assert_eq!(upgrade(&client).await.expect("renewed"), "task-2");
+    assert_eq!(logins(&common::requests(&server).await), 2);
+}
+
+#[tokio::test]
+async fn a_login_that_fails_for_a_passing_reason_is_not_remembered() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(CALL))
+        .and(header("vmware-api-session-id", "old"))
+        .respond_with(expired())
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/session"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/session"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!("new")))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(CALL))
+        .and(header("vmware-api-session-id", "new"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!("task-3")))
+        .mount(&server)
+        .await;
+    let client = client(&server, &common::CIS, Some("old"), Some("pw"));
+    let err = upgrade(&client).await.expect_err("503 to the login");
+    let Error::Relogin(login) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(login.api().map(|e| e.status()), Some(503));
+    assert_eq!(upgrade(&client).await.expect("tried again"), "task-3");
+}
+
+#[tokio::test]
+async fn logout_ends_logging_in_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/session"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
     Mock::given(method("POST"))
         .and(path(CALL))
         .respond_with(expired())
@@ -251,16 +356,20 @@ async fn a_failed_login_gives_the_original_error() {
         .await;
     Mock::given(method("POST"))
         .and(path("/api/session"))
-        .respond_with(ResponseTemplate::new(401))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!("new")))
         .mount(&server)
         .await;
-    let client = client(&server, &common::CIS, Some("old"), Some("wrong"));
-    let err = upgrade(&client).await.expect_err("401");
-    let std = err.api().expect("the call's own error");
-    assert_eq!(std.message(), Some("The session has expired."));
+    let client = client(&server, &common::CIS, Some("old"), Some("pw"));
+    client.logout().await.expect("logged out");
+    let err = upgrade(&client).await.expect_err("401, not logged back in");
+    assert_eq!(err.api().map(|e| e.status()), Some(401));
     assert_eq!(
         common::requests(&server).await,
-        [format!("POST {CALL} old"), "POST /api/session -".into()]
+        [
+            "DELETE /api/session old".to_owned(),
+            format!("POST {CALL} -")
+        ],
+        "no login after logout"
     );
 }
 

@@ -40,10 +40,11 @@ fn client(server: &MockServer) -> Client {
 
 fn fast() -> WaitOptions {
     WaitOptions {
-        interval: Duration::from_millis(5),
+        interval: Duration::from_millis(10),
         max_interval: Duration::from_millis(20),
         backoff: 2.0,
         deadline: Some(Duration::from_secs(20)),
+        retries: 0,
     }
 }
 

@@ -187,14 +187,37 @@ async fn the_explicit_opt_out_accepts_anything() {
 }
 
 #[tokio::test]
-async fn tls_settings_with_an_own_http_client_are_refused() {
-    let err = Client::builder("https://vc.example.com")
-        .http_client(reqwest::Client::new())
-        .dangerously_skip_tls_verification()
+async fn settings_an_own_http_client_would_ignore_are_refused_by_name() {
+    let own = || reqwest::Client::new();
+    let cases: [(&str, Setting); 5] = [
+        ("dangerously_skip_tls_verification", |b| {
+            b.dangerously_skip_tls_verification()
+        }),
+        ("pin_certificate_sha256", |b| {
+            b.pin_certificate_sha256("AB".repeat(32))
+        }),
+        ("proxy", |b| b.proxy("http://proxy:3128")),
+        ("client_certificate", |b| b.client_certificate(Vec::new())),
+        ("connect_timeout", |b| {
+            b.connect_timeout(std::time::Duration::from_secs(1))
+        }),
+    ];
+    for (setting, set) in cases {
+        let builder = Client::builder("https://vc.example.com").dangerously_use_http_client(own());
+        let err = set(builder).build().expect_err(setting);
+        assert!(
+            matches!(err, vapi_runtime::BuildError::IgnoredByOwnClient { setting: s } if s == setting),
+            "{setting}: {err:?}"
+        );
+    }
+    // Alone, the own client is used.
+    Client::builder("https://vc.example.com")
+        .dangerously_use_http_client(own())
         .build()
-        .expect_err("ignored settings");
-    assert!(
-        matches!(err, vapi_runtime::BuildError::TlsWithOwnClient),
-        "{err:?}"
-    );
+        .expect("own client");
 }
+
+type ClientBuilderOf = vapi_runtime::ClientBuilder<Client>;
+
+/// A builder method, applied.
+type Setting = fn(ClientBuilderOf) -> ClientBuilderOf;

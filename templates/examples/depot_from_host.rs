@@ -103,7 +103,7 @@ async fn main() -> ExitCode {
             print!("{}", summary(&info));
             ExitCode::SUCCESS
         }
-        Err(e) => common::fail(&e.to_string()),
+        Err(e) => common::fail(&common::chain(&e)),
     }
 }
 

@@ -81,7 +81,7 @@ async fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e) => common::fail(&e.to_string()),
+        Err(e) => common::fail(&common::chain(&e)),
     }
 }
 

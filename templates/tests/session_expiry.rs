@@ -143,7 +143,7 @@ async fn a_second_401_is_returned_not_looped() {
 }
 
 #[tokio::test]
-async fn a_failed_login_gives_the_original_error() {
+async fn a_refused_relogin_is_the_error_and_is_remembered() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path(CALL))
@@ -161,7 +161,12 @@ async fn a_failed_login_gives_the_original_error() {
         .build()
         .expect("client");
     let err = upgrade(&client).await.expect_err("401");
-    assert!(err.api().is_some_and(|e| e.is_unauthenticated()));
+    let vsphere_api::Error::Relogin(login) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(login.api().map(|e| e.status()), Some(401));
+    // Remembered: the next call sends nothing.
+    upgrade(&client).await.expect_err("remembered");
     assert_eq!(
         paths(&server).await,
         [format!("POST {CALL} old"), "POST /api/session -".into()]

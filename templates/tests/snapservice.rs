@@ -123,7 +123,7 @@ async fn login_list_and_task_through_the_apis_own_services() {
         .expect("task started");
     assert_eq!(task.id(), "task-7:snapservice");
     let options = WaitOptions {
-        interval: std::time::Duration::from_millis(1),
+        interval: std::time::Duration::from_millis(10),
         ..WaitOptions::default()
     };
     let mut seen = Vec::new();

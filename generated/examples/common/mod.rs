@@ -38,7 +38,7 @@ impl Connection {
         if let Some(pin) = &self.thumbprint {
             builder = builder.pin_certificate_sha256(pin.clone());
         }
-        let client = builder.build().map_err(|e| e.to_string())?;
+        let client = builder.build().map_err(|e| chain(&e))?;
         client
             .login(&self.user, self.password.as_str())
             .await
@@ -58,8 +58,21 @@ pub fn describe<E: OperationError + 'static>(error: &vsphere_api::Error<E>) -> S
             let message = std.message().unwrap_or("vCenter sent no message");
             format!("{message} ({kind}, HTTP {})", std.status())
         }
-        other => other.to_string(),
+        other => chain(other),
     }
+}
+
+/// An error and its causes on one line, `what failed: why: why that`, as `anyhow` prints
+/// an error with `{:#}`: each error says what failed, and its source says why.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
+    }
+    text
 }
 
 /// Prints the error and ends the example with a failure.

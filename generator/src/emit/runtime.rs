@@ -18,6 +18,7 @@ pub const RE_EXPORTED: &[&str] = &[
     "Check",
     "Credentials",
     "DownloadError",
+    "DownloadOptions",
     "DownloadProgress",
     "Downloaded",
     "Error",

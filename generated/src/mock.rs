@@ -8,36 +8,36 @@ pub use ::vapi_runtime::mock::{MockServer, MockSpec, OperationMock};
 /// or `.fails_with(ErrorType::..)`.
 pub trait MockVsphere {
     /// Mocks `POST /session` (`Cis.Session_create`).
-    fn mock_session_create(&self) -> ::vapi_runtime::mock::OperationMock<'_, String>;
+    fn mock_cis_session_create(&self) -> ::vapi_runtime::mock::OperationMock<'_, String>;
 
     /// Mocks `DELETE /session` (`Cis.Session_delete`).
-    fn mock_session_delete(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
+    fn mock_cis_session_delete(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
 
     /// Mocks `GET /session` (`Cis.Session_get`).
-    fn mock_session_get(
+    fn mock_cis_session_get(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::cis::session::Info>;
 
     /// Mocks `POST /cis/tasks/{task}?action=cancel` (`Cis.Tasks_cancel`).
-    fn mock_tasks_cancel(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
+    fn mock_cis_tasks_cancel(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
 
     /// Mocks `GET /cis/tasks/{task}` (`Cis.Tasks_get`).
-    fn mock_tasks_get(
+    fn mock_cis_tasks_get(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::cis::task::Info>;
 
     /// Mocks `POST /esx/settings/depots/offline?action=createFromHost&vmw-task=true` (`Esx.Settings.Depots.Offline_createFromHost$Task`).
-    fn mock_offline_create_from_host(
+    fn mock_esx_settings_depots_offline_create_from_host(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::ids::TaskId>;
 
     /// Mocks `POST /vcenter/namespace-management/software/supervisors/upgrades/jobs/{supervisor}` (`Vcenter.NamespaceManagement.Software.Supervisors.Upgrades.Jobs_create`).
-    fn mock_jobs_create(
+    fn mock_vcenter_namespace_management_software_supervisors_upgrades_jobs_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::ids::TaskId>;
 
     /// Mocks `POST /vcenter/namespace-management/supervisors/{supervisor}/support-bundles` (`Vcenter.NamespaceManagement.Supervisors.SupportBundles_create`).
-    fn mock_support_bundles_create(
+    fn mock_vcenter_namespace_management_supervisors_support_bundles_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<
         '_,
@@ -45,7 +45,7 @@ pub trait MockVsphere {
     >;
 
     /// Mocks `POST /vcenter/namespace-management/clusters/{cluster}/support-bundle` (`Vcenter.NamespaceManagement.SupportBundle_create`).
-    fn mock_support_bundle_create(
+    fn mock_vcenter_namespace_management_support_bundle_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<
         '_,
@@ -53,16 +53,20 @@ pub trait MockVsphere {
     >;
 
     /// Mocks `POST /vcenter/namespaces/{namespace}/management-services/access-grants` (`Vcenter.Namespaces.ManagementServices.AccessGrants_create`).
-    fn mock_access_grants_create(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
+    fn mock_vcenter_namespaces_management_services_access_grants_create(
+        &self,
+    ) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
 
     /// Mocks `POST /vcenter/namespaces/namespace-self-service/{cluster}?action=activateWithTemplate` (`Vcenter.Namespaces.NamespaceSelfService_activateWithTemplate`).
-    fn mock_namespace_self_service_activate_with_template(
+    fn mock_vcenter_namespaces_namespace_self_service_activate_with_template(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
 }
 
 impl MockVsphere for ::vapi_runtime::mock::MockServer {
-    fn mock_session_create(&self) -> ::vapi_runtime::mock::OperationMock<'_, String> {
+    fn mock_cis_session_create(
+        &self,
+    ) -> ::vapi_runtime::mock::OperationMock<'_, String> {
         ::vapi_runtime::mock::OperationMock::new(
             self,
             ::vapi_runtime::mock::MockSpec {
@@ -75,7 +79,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
-    fn mock_session_delete(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
+    fn mock_cis_session_delete(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
         ::vapi_runtime::mock::OperationMock::new(
             self,
             ::vapi_runtime::mock::MockSpec {
@@ -88,7 +92,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
-    fn mock_session_get(
+    fn mock_cis_session_get(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::cis::session::Info> {
         ::vapi_runtime::mock::OperationMock::new(
@@ -103,7 +107,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
-    fn mock_tasks_cancel(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
+    fn mock_cis_tasks_cancel(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
         ::vapi_runtime::mock::OperationMock::new(
             self,
             ::vapi_runtime::mock::MockSpec {
@@ -116,7 +120,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
-    fn mock_tasks_get(
+    fn mock_cis_tasks_get(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::cis::task::Info> {
         ::vapi_runtime::mock::OperationMock::new(
@@ -131,7 +135,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
-    fn mock_offline_create_from_host(
+    fn mock_esx_settings_depots_offline_create_from_host(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::ids::TaskId> {
         ::vapi_runtime::mock::OperationMock::new(
@@ -146,7 +150,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
-    fn mock_jobs_create(
+    fn mock_vcenter_namespace_management_software_supervisors_upgrades_jobs_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::ids::TaskId> {
         ::vapi_runtime::mock::OperationMock::new(
@@ -161,7 +165,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
-    fn mock_support_bundles_create(
+    fn mock_vcenter_namespace_management_supervisors_support_bundles_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<
         '_,
@@ -179,7 +183,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
-    fn mock_support_bundle_create(
+    fn mock_vcenter_namespace_management_support_bundle_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<
         '_,
@@ -197,7 +201,9 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
-    fn mock_access_grants_create(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
+    fn mock_vcenter_namespaces_management_services_access_grants_create(
+        &self,
+    ) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
         ::vapi_runtime::mock::OperationMock::new(
             self,
             ::vapi_runtime::mock::MockSpec {
@@ -210,7 +216,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
-    fn mock_namespace_self_service_activate_with_template(
+    fn mock_vcenter_namespaces_namespace_self_service_activate_with_template(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
         ::vapi_runtime::mock::OperationMock::new(

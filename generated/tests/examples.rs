@@ -54,10 +54,10 @@ fn text(output: &Output) -> (String, String) {
 async fn vcenter() -> MockServer {
     let server = MockServer::start().await;
     server
-        .mock_session_create()
+        .mock_cis_session_create()
         .returns("sid-example".into())
         .await;
-    server.mock_session_delete().returns(()).await;
+    server.mock_cis_session_delete().returns(()).await;
     server
 }
 
@@ -72,7 +72,10 @@ async fn support_bundle_saves_under_the_server_name() {
         format!("{}/wcp/support-bundle", server.uri()),
         Token::new("tok".into(), "soon".into()),
     );
-    server.mock_support_bundle_create().returns(location).await;
+    server
+        .mock_vcenter_namespace_management_support_bundle_create()
+        .returns(location)
+        .await;
     Mock::given(method("POST"))
         .and(path("/wcp/support-bundle"))
         .respond_with(
@@ -115,12 +118,12 @@ async fn support_bundle_of_a_supervisor_uses_the_9_1_operation() {
         ),
     );
     server
-        .mock_support_bundles_create()
+        .mock_vcenter_namespace_management_supervisors_support_bundles_create()
         .expect(1)
         .returns(location)
         .await;
     server
-        .mock_support_bundle_create()
+        .mock_vcenter_namespace_management_support_bundle_create()
         .expect(0)
         .returns(Location::new(
             "unused".into(),
@@ -170,7 +173,7 @@ async fn support_bundle_of_a_supervisor_uses_the_9_1_operation() {
 async fn depot_from_host_waits_and_summarizes() {
     let server = vcenter().await;
     server
-        .mock_offline_create_from_host()
+        .mock_esx_settings_depots_offline_create_from_host()
         .returns(TaskId::from("obj-103"))
         .await;
     let info = serde_json::json!({
@@ -185,7 +188,7 @@ async fn depot_from_host_waits_and_summarizes() {
         }
     });
     server
-        .mock_tasks_get()
+        .mock_cis_tasks_get()
         .returns(serde_json::from_value(info).expect("task info"))
         .await;
     let output = run("depot_from_host", &server, &["--host-id", "host-21"]);
@@ -201,7 +204,7 @@ async fn depot_from_host_waits_and_summarizes() {
 async fn upgrade_supervisor_prints_the_task() {
     let server = vcenter().await;
     server
-        .mock_jobs_create()
+        .mock_vcenter_namespace_management_software_supervisors_upgrades_jobs_create()
         .returns(TaskId::from("task-77"))
         .await;
     let output = run(
@@ -218,7 +221,7 @@ async fn upgrade_supervisor_prints_the_task() {
 async fn activate_self_service_prints_the_typed_error_readably() {
     let server = vcenter().await;
     server
-        .mock_namespace_self_service_activate_with_template()
+        .mock_vcenter_namespaces_namespace_self_service_activate_with_template()
         .fails_with_message(
             ErrorType::AlreadyExists,
             "Namespace Self Service is already activated on domain-c8.",
@@ -247,7 +250,10 @@ async fn activate_self_service_prints_the_typed_error_readably() {
 #[tokio::test]
 async fn grant_access_succeeds_then_reports_a_refusal() {
     let server = vcenter().await;
-    server.mock_access_grants_create().returns(()).await;
+    server
+        .mock_vcenter_namespaces_management_services_access_grants_create()
+        .returns(())
+        .await;
     let args = [
         "--namespace",
         "team-a",
@@ -287,7 +293,7 @@ async fn grant_access_succeeds_then_reports_a_refusal() {
 
     let refused = vcenter().await;
     refused
-        .mock_access_grants_create()
+        .mock_vcenter_namespaces_management_services_access_grants_create()
         .fails_with(ErrorType::Unauthorized)
         .await;
     let output = run(

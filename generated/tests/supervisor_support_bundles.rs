@@ -167,7 +167,7 @@ async fn the_typed_mock_answers_the_location_and_the_documented_errors() {
         Token::new("tok".into(), expiry),
     );
     server
-        .mock_support_bundles_create()
+        .mock_vcenter_namespace_management_supervisors_support_bundles_create()
         .expect(1)
         .returns(location.clone())
         .await;
@@ -180,7 +180,7 @@ async fn the_typed_mock_answers_the_location_and_the_documented_errors() {
 
     server.reset().await;
     server
-        .mock_support_bundles_create()
+        .mock_vcenter_namespace_management_supervisors_support_bundles_create()
         .fails_with_message(ErrorType::NotFound, "no Supervisor supervisor-9")
         .await;
     let err = create(&client(&server), "supervisor-9")

@@ -103,13 +103,14 @@ pub fn task_variant(method: &str) -> String {
     format!("{}_task", unraw(method))
 }
 
-/// A typed mock: `mock_<service segments>_<method>`, `(["support_bundle"], "create")` ->
-/// `mock_support_bundle_create`.
-pub fn mock_method(service: &[&str], method: &str) -> String {
+/// A typed mock: `mock_<service path>_<method>`, the operation id in snake case,
+/// `("Vcenter.NamespaceManagement.SupportBundle", "create")` ->
+/// `mock_vcenter_namespace_management_support_bundle_create`. The whole path, so a name
+/// never changes when the spec gains a service (users' tests call these).
+pub fn mock_method(service: &str, method: &str) -> String {
     // With the prefix, no word needs escaping: the plain snake-case words are joined.
     let words: Vec<String> = service
-        .iter()
-        .copied()
+        .split('.')
         .chain([unraw(method).trim_end_matches('_')])
         .map(|s| clean(s).to_snake_case())
         .filter(|w| !w.is_empty())
@@ -231,9 +232,10 @@ mod tests {
         assert_eq!(id_type(&["vm".into(), "snapshot".into()]), "VmSnapshotId");
         assert_eq!(task_variant("create"), "create_task");
         assert_eq!(
-            mock_method(&["SupportBundle"], "create"),
-            "mock_support_bundle_create"
+            mock_method("Vcenter.NamespaceManagement.SupportBundle", "create"),
+            "mock_vcenter_namespace_management_support_bundle_create"
         );
+        assert_eq!(mock_method("Cis.Tasks", "r#type"), "mock_cis_tasks_type");
         assert_eq!(param_name("type"), "type_");
     }
 

@@ -199,6 +199,21 @@ fn an_alias_cycle_is_refused() {
 }
 
 #[test]
+fn an_alias_that_contains_itself_through_a_list_or_map_is_refused() {
+    let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A.B.Info: {type: array, items: {$ref: '#/components/schemas/A.B.Info'}}\n    A.B.Tree: {type: object, additionalProperties: {$ref: '#/components/schemas/A.B.Forest'}}\n    A.B.Forest: {type: array, items: {$ref: '#/components/schemas/A.B.Tree'}}\n    A.B.Node: {type: object, properties: {children: {type: array, items: {$ref: '#/components/schemas/A.B.Node'}}}}\n";
+    let hint = "is not supported: it would be a Rust `type` alias, which cannot be recursive; make it an object with a property holding the list";
+    assert_eq!(
+        errors_of(spec),
+        [
+            format!("#/components/schemas/A.B.Forest: a schema that contains itself only through lists, maps or other aliases {hint}"),
+            format!("#/components/schemas/A.B.Info: a schema that contains itself only through lists, maps or other aliases {hint}"),
+            format!("#/components/schemas/A.B.Tree: a schema that contains itself only through lists, maps or other aliases {hint}"),
+        ],
+        "a struct that holds a list of itself (`Node`) is fine"
+    );
+}
+
+#[test]
 fn a_schema_named_like_a_prelude_trait_is_refused() {
     let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A.B.From: {type: object, properties: {x: {type: string}}}\n";
     assert_eq!(

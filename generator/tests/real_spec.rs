@@ -57,3 +57,50 @@ fn no_snapshot_outlives_its_file() {
         "remove the snapshots of files that are no longer generated"
     );
 }
+
+/// Users' tests call the typed mocks by name: a spec that gains a service whose name ends
+/// like an existing one (`Vcenter.Elsewhere.AccessGrants` beside
+/// `Vcenter.Namespaces.ManagementServices.AccessGrants`) keeps every existing
+/// mock method's name.
+#[test]
+fn mock_names_stay_when_a_service_is_added() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root");
+    let layout = vapigen::Layout::under(root);
+    let text = std::fs::read_to_string(&layout.spec).expect("spec/vsphere.yaml");
+    let mut spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("YAML");
+    let paths = spec["paths"].as_mapping_mut().expect("paths");
+    let mut item = paths
+        .get("/vcenter/namespaces/{namespace}/management-services/access-grants")
+        .expect("the access grants")
+        .clone();
+    let post = &mut item["post"];
+    post["tags"] = serde_yaml::Value::Sequence(vec!["Vcenter.Elsewhere.AccessGrants".into()]);
+    post["operationId"] = "Vcenter.Elsewhere.AccessGrants_create".into();
+    paths.insert("/vcenter/elsewhere/{namespace}/access-grants".into(), item);
+    let grown = serde_yaml::to_string(&spec).expect("YAML");
+
+    let templates = vapigen::read_templates(&layout.templates).expect("templates/");
+    let settings = layout.settings().expect("settings");
+    let mocks = |spec: &str| -> Vec<String> {
+        let generated = vapigen::generate_from_str(spec, &templates, &settings).expect("generates");
+        generated.files["src/mock.rs"]
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("fn mock_"))
+            .map(|l| l.split('(').next().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let before = mocks(&text);
+    let after = mocks(&grown);
+    assert!(!before.is_empty());
+    for name in &before {
+        assert!(after.contains(name), "`mock_{name}` was renamed: {after:?}");
+    }
+    assert!(
+        after
+            .iter()
+            .any(|n| n == "vcenter_elsewhere_access_grants_create"),
+        "{after:?}"
+    );
+}

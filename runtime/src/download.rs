@@ -450,7 +450,7 @@ const MAX_FILE_NAME: usize = 200;
 /// RFC 6266 says (`filename*=UTF-8''...` preferred over `filename`, quoted values with `;`
 /// or `\"` in them), then reduced to a plain name (no directories, no control characters,
 /// no leading dots) that cannot point outside the folder, and shortened to
-/// [`MAX_FILE_NAME`] bytes with its extension kept.
+/// 200 bytes with its extension kept.
 pub fn file_name_of(disposition: &str) -> Option<String> {
     let params = disposition_params(disposition);
     let param = |name: &str| {

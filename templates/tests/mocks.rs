@@ -30,23 +30,26 @@ async fn the_five_operations() {
         Token::new("tok".into(), "soon".into()),
     );
     server
-        .mock_support_bundle_create()
+        .mock_vcenter_namespace_management_support_bundle_create()
         .expect(1)
         .returns(location.clone())
         .await;
     server
-        .mock_namespace_self_service_activate_with_template()
+        .mock_vcenter_namespaces_namespace_self_service_activate_with_template()
         .returns(())
         .await;
     server
-        .mock_jobs_create()
+        .mock_vcenter_namespace_management_software_supervisors_upgrades_jobs_create()
         .returns(TaskId::from("task-1"))
         .await;
     server
-        .mock_offline_create_from_host()
+        .mock_esx_settings_depots_offline_create_from_host()
         .returns(TaskId::from("obj-103"))
         .await;
-    server.mock_access_grants_create().returns(()).await;
+    server
+        .mock_vcenter_namespaces_management_services_access_grants_create()
+        .returns(())
+        .await;
 
     let api = client(&server);
     let cluster = ClusterComputeResourceId::from("domain-c8");
@@ -112,7 +115,7 @@ async fn the_five_operations() {
 async fn failures_use_the_documented_status() {
     let server = MockServer::start().await;
     server
-        .mock_access_grants_create()
+        .mock_vcenter_namespaces_management_services_access_grants_create()
         .fails_with(ErrorType::AlreadyExists)
         .await;
     let grant = CreateSpec::new(
@@ -134,7 +137,7 @@ async fn failures_use_the_documented_status() {
 
     server.reset().await;
     server
-        .mock_support_bundle_create()
+        .mock_vcenter_namespace_management_support_bundle_create()
         .fails_with_message(ErrorType::NotFound, "no cluster domain-c8")
         .await;
     let err = client(&server)
@@ -159,25 +162,25 @@ async fn failures_use_the_documented_status() {
 async fn session_and_tasks() {
     let server = MockServer::start().await;
     server
-        .mock_session_create()
+        .mock_cis_session_create()
         .returns("sid-mocked".into())
         .await;
     server
-        .mock_session_get()
+        .mock_cis_session_get()
         .returns(serde_json::from_value::<SessionInfo>(serde_json::json!({
             "user": "admin", "created_time": "2026-11-22T22:00:00Z", "last_accessed_time": "2026-11-22T22:00:00Z"
         })).expect("info"))
         .await;
-    server.mock_session_delete().returns(()).await;
+    server.mock_cis_session_delete().returns(()).await;
     let task_info = serde_json::from_value::<vsphere_api::cis::task::Info>(serde_json::json!({
         "description": {"id": "t", "default_message": "t", "args": []},
         "service": "s", "operation": "o", "status": "SUCCEEDED", "cancelable": false,
         "result": {"depot": "ignored"}
     }))
     .expect("info");
-    server.mock_tasks_get().returns(task_info).await;
+    server.mock_cis_tasks_get().returns(task_info).await;
     server
-        .mock_tasks_cancel()
+        .mock_cis_tasks_cancel()
         .fails_with(ErrorType::NotAllowedInCurrentState)
         .await;
 

@@ -160,7 +160,11 @@ async fn login_list_and_task_through_the_apis_own_services() {
             "/api/snapservice/sites",
             Some("local=false&paired=true&sites=site-1&sites=site+2"),
         ),
-        ("POST", "/api/snapservice/cluster-pairs", Some("vmw-task=true")),
+        (
+            "POST",
+            "/api/snapservice/cluster-pairs",
+            Some("vmw-task=true"),
+        ),
         ("GET", "/api/snapservice/tasks/task-7:snapservice", None),
         ("GET", "/api/snapservice/tasks/task-7:snapservice", None),
         ("GET", "/api/snapservice/tasks/task-7:snapservice", None),

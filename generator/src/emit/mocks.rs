@@ -1,5 +1,5 @@
 //! `src/mock.rs` (feature `mock`): a `MockVsphere` trait on `wiremock::MockServer` with one
-//! method per operation, `mock_<service>_<operation>`, so users' tests mount answers
+//! method per operation, `mock_<service path>_<operation>`, so users' tests mount answers
 //! without knowing paths or wire shapes. The mounting itself is the runtime's
 //! (`vapi_runtime::mock`).
 
@@ -79,29 +79,13 @@ pub fn mock_file(model: &Model) -> TokenStream {
     }
 }
 
-/// `mock_<last service segment>_<method>`, or the whole service path where two services
-/// end alike.
+/// Each operation's mock method, by operation id.
 fn mock_names(model: &Model) -> BTreeMap<String, String> {
-    fn last(op: &Operation) -> Vec<&str> {
-        op.service.rsplit('.').next().into_iter().collect()
-    }
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for op in model.operations.values() {
-        *counts
-            .entry(names::mock_method(&last(op), &op.method_name))
-            .or_default() += 1;
-    }
     model
         .operations
         .values()
         .map(|op| {
-            let short = names::mock_method(&last(op), &op.method_name);
-            let name = if counts[&short] > 1 {
-                let path: Vec<&str> = op.service.split('.').collect();
-                names::mock_method(&path, &op.method_name)
-            } else {
-                short
-            };
+            let name = names::mock_method(&op.service, &op.method_name);
             (op.operation_id.clone(), name)
         })
         .collect()

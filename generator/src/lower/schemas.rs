@@ -65,7 +65,33 @@ pub fn lower_types(doc: &Doc, problems: &mut Problems) -> BTreeMap<String, TypeD
         );
     }
     mark_boxed(&mut types);
+    refuse_recursive_aliases(&types, problems);
     types
+}
+
+/// An alias becomes a Rust `type`, and a `type` cannot contain itself, not even through a
+/// list or a map (`Info: {type: array, items: {$ref: Info}}`): refused, with a hint.
+fn refuse_recursive_aliases(types: &BTreeMap<String, TypeDef>, problems: &mut Problems) {
+    // Alias -> the schema its type holds (itself, or in a list, set, map or option).
+    let named_in: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .filter_map(|(name, def)| match &def.kind {
+            TypeKind::Alias(ty) => Some((
+                name.clone(),
+                ty.named().map(str::to_owned).into_iter().collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    for (name, targets) in &named_in {
+        if targets.iter().any(|t| reaches(&named_in, t, name)) {
+            problems.push(Error::unsupported(
+                &types[name].pointer,
+                "a schema that contains itself only through lists, maps or other aliases",
+                "it would be a Rust `type` alias, which cannot be recursive; make it an object with a property holding the list",
+            ));
+        }
+    }
 }
 
 /// `Vcenter.NamespaceManagement.SupportBundle.Location` ->

@@ -185,6 +185,15 @@ fn same_names(model: &Model, problems: &mut Problems) {
         (format!("{}::{}", op.service, op.method_name), here)
     });
     report_same(methods.collect(), problems);
+    // The mock trait's methods: every operation's, in one namespace.
+    let mocks = model.operations.values().map(|op| {
+        let here = Named {
+            name: &op.operation_id,
+            pointer: op.pointer.join("operationId"),
+        };
+        (names::mock_method(&op.service, &op.method_name), here)
+    });
+    report_same(mocks.collect(), problems);
     for op in &model.operations.values().collect::<Vec<_>>() {
         let args = op.params.iter().map(|p| {
             let here = Named {

@@ -2,7 +2,7 @@
 //! Typed mocks of every operation, on `wiremock` (feature `mock`).
 
 #![allow(deprecated)]
-pub use ::vapi_runtime::mock::{MockServer, MockSpec, OperationMock};
+pub use ::vapi_runtime::mock::{tar, MockServer, MockSpec, OperationMock};
 
 /// One method per operation: `server.mock_<service>_<operation>()`, then `.returns(..)`
 /// or `.fails_with(ErrorType::..)`.

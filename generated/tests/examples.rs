@@ -16,8 +16,6 @@ use vsphere_api::ErrorType;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-mod support;
-
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test binary");
     let profile_dir = exe
@@ -62,7 +60,7 @@ async fn vcenter() -> MockServer {
 }
 
 fn tar() -> Vec<u8> {
-    support::tar(&[("etcd.log", 5)])
+    vsphere_api::mock::tar(&[("etcd.log", 5)])
 }
 
 #[tokio::test]

@@ -20,13 +20,11 @@ use vsphere_api::vcenter::namespaces::management_services::access_grants::{
     CreateSpec as GrantSpec, WorkloadSelectorCreateSpec,
 };
 use vsphere_api::{
-    Client, DownloadError, Error, ErrorType, TaskError, TaskStatus, TokenForm, WaitOptions,
-    MAX_RAW_BODY,
+    CallError, Client, DownloadError, DownloadOptions, ErrorType, OperationError, TaskError,
+    TaskStatus, TokenForm, WaitOptions, MAX_RAW_BODY,
 };
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-mod support;
 
 type Outcome = Result<(), String>;
 type Case = (&'static str, Pin<Box<dyn Future<Output = Outcome> + Send>>);
@@ -36,6 +34,13 @@ macro_rules! check {
         if !$cond {
             return Err(format!($($why)+));
         }
+    };
+}
+
+/// One row of the matrix: its name (printed when it fails) and what it runs.
+macro_rules! case {
+    ($cases:ident, $name:expr, $body:expr) => {
+        $cases.push(($name, Box::pin($body)));
     };
 }
 
@@ -118,7 +123,7 @@ fn grant() -> GrantSpec {
     )
 }
 
-async fn create_grant(client: &Client) -> Result<(), Error<GrantError>> {
+async fn create_grant(client: &Client) -> Result<(), CallError<GrantError>> {
     client
         .vcenter()
         .namespaces()
@@ -131,8 +136,10 @@ async fn create_grant(client: &Client) -> Result<(), Error<GrantError>> {
 #[allow(deprecated)]
 async fn bundle_location(
     client: &Client,
-) -> Result<Location, Error<vsphere_api::vcenter::namespace_management::support_bundle::CreateError>>
-{
+) -> Result<
+    Location,
+    CallError<vsphere_api::vcenter::namespace_management::support_bundle::CreateError>,
+> {
     client
         .vcenter()
         .namespace_management()
@@ -170,7 +177,7 @@ fn fast_wait(deadline_ms: u64) -> WaitOptions {
 }
 
 fn tar_with(len: usize) -> Vec<u8> {
-    support::tar(&[("a.log", len)])
+    vsphere_api::mock::tar(&[("a.log", len)])
 }
 
 fn location_at(addr: SocketAddr, token: &str) -> Location {
@@ -184,24 +191,29 @@ async fn download_from(
     behaviour: Raw,
     token: &str,
 ) -> Result<vsphere_api::Downloaded, DownloadError> {
+    download_into(behaviour, token, TokenForm::PostBody).await.0
+}
+
+/// A download from a raw server, with what the client saved.
+async fn download_into(
+    behaviour: Raw,
+    token: &str,
+    options: impl Into<DownloadOptions>,
+) -> (Result<vsphere_api::Downloaded, DownloadError>, Vec<u8>) {
     let addr = raw(behaviour).await;
     let client = client_of(&format!("http://127.0.0.1:{}", addr.port()));
     let mut sink = Vec::new();
-    client
-        .download_support_bundle(
-            location_at(addr, token),
-            TokenForm::PostBody,
-            &mut sink,
-            |_| {},
-        )
-        .await
+    let outcome = client
+        .download_support_bundle(location_at(addr, token), options, &mut sink, |_| {})
+        .await;
+    (outcome, sink)
 }
 
 fn api_kind<E: vsphere_api::OperationError + std::fmt::Debug>(
-    e: &Error<E>,
+    e: &CallError<E>,
 ) -> Option<(u16, Option<String>)> {
     match e {
-        Error::Api(e) => Some((
+        CallError::Api(e) => Some((
             e.std_error().status(),
             e.std_error().error_type().map(|t| t.as_str().to_owned()),
         )),
@@ -209,16 +221,10 @@ fn api_kind<E: vsphere_api::OperationError + std::fmt::Debug>(
     }
 }
 
-fn cases() -> Vec<Case> {
+/// How the client takes each misbehaving answer to a generated operation.
+fn operation_cases() -> Vec<Case> {
     let mut cases: Vec<Case> = Vec::new();
-    macro_rules! case {
-        ($name:expr, $body:expr) => {
-            cases.push(($name, Box::pin($body)));
-        };
-    }
-
-    // --- answers to operations -------------------------------------------------------
-    case!("malformed JSON success", async {
+    case!(cases, "malformed JSON success", async {
         let server = answering(ResponseTemplate::new(200).set_body_string("{\"status\": ")).await;
         let err = client_of(&server.uri())
             .cis()
@@ -227,37 +233,40 @@ fn cases() -> Vec<Case> {
             .await
             .expect_err("decode");
         check!(
-            matches!(&err, Error::Decode { status: 200, body, .. } if body == "{\"status\": "),
+            matches!(&err, CallError::Decode { status: 200, body, .. } if body == "{\"status\": "),
             "{err:?}"
         );
         Ok(())
     });
-    case!("an undecodable answer holding a token is withheld", async {
-        let body =
-            r#"{"url": "u", "wcp_support_bundle_token": {"token": "T0KEN-in-body", "expiry": 5}}"#;
-        let server = answering(ResponseTemplate::new(201).set_body_string(body)).await;
-        let err = bundle_location(&client_of(&server.uri()))
-            .await
-            .expect_err("decode");
-        check!(
-            matches!(&err, Error::Decode { body, .. } if body == "<redacted>"),
-            "{err:?}"
-        );
-        check!(
-            !format!("{err:?} {err}").contains("T0KEN-in-body"),
-            "the token leaked"
-        );
-        Ok(())
-    });
-    case!("JSON of the wrong shape", async {
+    case!(
+        cases,
+        "an undecodable answer holding a token is withheld",
+        async {
+            let body = r#"{"url": "u", "wcp_support_bundle_token": {"token": "T0KEN-in-body", "expiry": 5}}"#;
+            let server = answering(ResponseTemplate::new(201).set_body_string(body)).await;
+            let err = bundle_location(&client_of(&server.uri()))
+                .await
+                .expect_err("decode");
+            check!(
+                matches!(&err, CallError::Decode { body, .. } if body == "<redacted>"),
+                "{err:?}"
+            );
+            check!(
+                !format!("{err:?} {err}").contains("T0KEN-in-body"),
+                "the token leaked"
+            );
+            Ok(())
+        }
+    );
+    case!(cases, "JSON of the wrong shape", async {
         let server = answering(ResponseTemplate::new(201).set_body_json(json!(["a", "b"]))).await;
         let err = bundle_location(&client_of(&server.uri()))
             .await
             .expect_err("decode");
-        check!(matches!(err, Error::Decode { .. }), "{err:?}");
+        check!(matches!(err, CallError::Decode { .. }), "{err:?}");
         Ok(())
     });
-    case!("missing required field", async {
+    case!(cases, "missing required field", async {
         let server =
             answering(ResponseTemplate::new(201).set_body_json(json!({"url": "https://vc/x"})))
                 .await;
@@ -265,12 +274,12 @@ fn cases() -> Vec<Case> {
             .await
             .expect_err("decode");
         check!(
-            matches!(&err, Error::Decode { source, .. } if source.to_string().contains("wcp_support_bundle_token")),
+            matches!(&err, CallError::Decode { source, .. } if source.to_string().contains("wcp_support_bundle_token")),
             "{err:?}"
         );
         Ok(())
     });
-    case!("unknown fields are tolerated", async {
+    case!(cases, "unknown fields are tolerated", async {
         let body = json!({"url": "https://vc/x", "wcp_support_bundle_token": {"token": "t", "expiry": "e", "new": 1}, "extra": [1]});
         let server = answering(ResponseTemplate::new(201).set_body_json(body)).await;
         let location = bundle_location(&client_of(&server.uri()))
@@ -279,7 +288,7 @@ fn cases() -> Vec<Case> {
         check!(location.url == "https://vc/x", "{location:?}");
         Ok(())
     });
-    case!("unknown enum value is kept", async {
+    case!(cases, "unknown enum value is kept", async {
         let server = answering(
             ResponseTemplate::new(200).set_body_json(task_info("HIBERNATING", json!({}))),
         )
@@ -297,14 +306,14 @@ fn cases() -> Vec<Case> {
         );
         Ok(())
     });
-    case!("unknown error_type", async {
+    case!(cases, "unknown error_type", async {
         let server =
             answering(ResponseTemplate::new(400).set_body_json(std_error("QUOTA_EXCEEDED"))).await;
         let err = create_grant(&client_of(&server.uri()))
             .await
             .expect_err("400");
         check!(
-            matches!(err, Error::Api(GrantError::Undocumented(_))),
+            matches!(err, CallError::Api(GrantError::Undocumented(_))),
             "{err:?}"
         );
         check!(
@@ -313,42 +322,42 @@ fn cases() -> Vec<Case> {
         );
         Ok(())
     });
-    case!("error body without error_type", async {
+    case!(cases, "error body without error_type", async {
         let server =
             answering(ResponseTemplate::new(404).set_body_json(json!({"messages": []}))).await;
         let err = create_grant(&client_of(&server.uri()))
             .await
             .expect_err("404");
         check!(
-            matches!(err, Error::Api(GrantError::NotFound(_))),
+            matches!(err, CallError::Api(GrantError::NotFound(_))),
             "{err:?}"
         );
         Ok(())
     });
-    case!("empty error body", async {
+    case!(cases, "empty error body", async {
         let server = answering(ResponseTemplate::new(500)).await;
         let err = create_grant(&client_of(&server.uri()))
             .await
             .expect_err("500");
         check!(
-            matches!(&err, Error::Api(GrantError::Error(e)) if e.raw_body() == Some("")),
+            matches!(&err, CallError::Api(GrantError::Error(e)) if e.raw_body() == Some("")),
             "{err:?}"
         );
         Ok(())
     });
-    case!("HTML 502 from a proxy", async {
+    case!(cases, "HTML 502 from a proxy", async {
         let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
         let server = answering(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
         let err = create_grant(&client_of(&server.uri()))
             .await
             .expect_err("502");
         check!(
-            matches!(&err, Error::Api(GrantError::Undocumented(e)) if e.raw_body() == Some(page)),
+            matches!(&err, CallError::Api(GrantError::Undocumented(e)) if e.raw_body() == Some(page)),
             "{err:?}"
         );
         Ok(())
     });
-    case!("wrong Content-Type on a JSON success", async {
+    case!(cases, "wrong Content-Type on a JSON success", async {
         let body =
             r#"{"url": "https://vc/x", "wcp_support_bundle_token": {"token": "t", "expiry": "e"}}"#;
         let server = answering(ResponseTemplate::new(201).set_body_raw(body, "text/plain")).await;
@@ -357,38 +366,42 @@ fn cases() -> Vec<Case> {
             .map_err(|e| format!("{e:?}"))?;
         Ok(())
     });
-    case!("3xx redirect to another host is not followed", async {
-        let elsewhere = MockServer::start().await;
-        Mock::given(any())
-            .respond_with(ResponseTemplate::new(201))
-            .mount(&elsewhere)
+    case!(
+        cases,
+        "3xx redirect to another host is not followed",
+        async {
+            let elsewhere = MockServer::start().await;
+            Mock::given(any())
+                .respond_with(ResponseTemplate::new(201))
+                .mount(&elsewhere)
+                .await;
+            let server = answering(
+                ResponseTemplate::new(307)
+                    .insert_header("location", format!("{}/api/steal", elsewhere.uri())),
+            )
             .await;
-        let server = answering(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/api/steal", elsewhere.uri())),
-        )
-        .await;
-        let err = create_grant(&client_of(&server.uri()))
-            .await
-            .expect_err("307");
-        check!(api_kind(&err).map(|k| k.0) == Some(307), "{err:?}");
-        let stolen = elsewhere.received_requests().await.unwrap_or_default();
-        check!(
-            stolen.is_empty(),
-            "the session went to another host: {stolen:?}"
-        );
-        Ok(())
-    });
-    case!("connection reset mid-body", async {
+            let err = create_grant(&client_of(&server.uri()))
+                .await
+                .expect_err("307");
+            check!(api_kind(&err).map(|k| k.0) == Some(307), "{err:?}");
+            let stolen = elsewhere.received_requests().await.unwrap_or_default();
+            check!(
+                stolen.is_empty(),
+                "the session went to another host: {stolen:?}"
+            );
+            Ok(())
+        }
+    );
+    case!(cases, "connection reset mid-body", async {
         let head = b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"url\": \"https://vc/";
         let addr = raw(Raw::SendThenReset(head.to_vec())).await;
         let err = bundle_location(&client_of(&format!("http://{addr}")))
             .await
             .expect_err("reset");
-        check!(matches!(err, Error::Transport(_)), "{err:?}");
+        check!(matches!(err, CallError::Transport(_)), "{err:?}");
         Ok(())
     });
-    case!("stalled server: the request timeout fires", async {
+    case!(cases, "stalled server: the request timeout fires", async {
         let addr = raw(Raw::Stall).await;
         let client = Client::builder(format!("http://{addr}"))
             .request_timeout(Duration::from_millis(300))
@@ -398,15 +411,15 @@ fn cases() -> Vec<Case> {
         check!(err.is_timeout(), "{err:?}");
         Ok(())
     });
-    case!("server closes without answering", async {
+    case!(cases, "server closes without answering", async {
         let addr = raw(Raw::Close).await;
         let err = create_grant(&client_of(&format!("http://{addr}")))
             .await
             .expect_err("closed");
-        check!(matches!(err, Error::Transport(_)), "{err:?}");
+        check!(matches!(err, CallError::Transport(_)), "{err:?}");
         Ok(())
     });
-    case!("garbage instead of HTTP", async {
+    case!(cases, "garbage instead of HTTP", async {
         let addr = raw(Raw::Send(
             b"\x16\x03\x01garbage that is not http\r\n\r\n".to_vec(),
         ))
@@ -414,10 +427,10 @@ fn cases() -> Vec<Case> {
         let err = create_grant(&client_of(&format!("http://{addr}")))
             .await
             .expect_err("garbage");
-        check!(matches!(err, Error::Transport(_)), "{err:?}");
+        check!(matches!(err, CallError::Transport(_)), "{err:?}");
         Ok(())
     });
-    case!("connection refused", async {
+    case!(cases, "connection refused", async {
         let port = {
             let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
             listener.local_addr().expect("addr").port()
@@ -425,10 +438,10 @@ fn cases() -> Vec<Case> {
         let err = create_grant(&client_of(&format!("http://127.0.0.1:{port}")))
             .await
             .expect_err("refused");
-        check!(matches!(err, Error::Transport(_)), "{err:?}");
+        check!(matches!(err, CallError::Transport(_)), "{err:?}");
         Ok(())
     });
-    case!("chunked body cut mid-chunk", async {
+    case!(cases, "chunked body cut mid-chunk", async {
         let bytes = http(
             "201 Created",
             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n",
@@ -438,10 +451,10 @@ fn cases() -> Vec<Case> {
         let err = bundle_location(&client_of(&format!("http://{addr}")))
             .await
             .expect_err("cut");
-        check!(matches!(err, Error::Transport(_)), "{err:?}");
+        check!(matches!(err, CallError::Transport(_)), "{err:?}");
         Ok(())
     });
-    case!("huge error body is read bounded", async {
+    case!(cases, "huge error body is read bounded", async {
         let server =
             answering(ResponseTemplate::new(500).set_body_string("e".repeat(4 * 1024 * 1024)))
                 .await;
@@ -449,21 +462,21 @@ fn cases() -> Vec<Case> {
             .await
             .expect_err("500");
         check!(
-            matches!(&err, Error::Api(e) if e.std_error().raw_body().map(str::len) == Some(MAX_RAW_BODY)),
+            matches!(&err, CallError::Api(e) if e.std_error().raw_body().map(str::len) == Some(MAX_RAW_BODY)),
             "{:?}",
             api_kind(&err)
         );
         Ok(())
     });
-    case!("empty success body where JSON is due", async {
+    case!(cases, "empty success body where JSON is due", async {
         let server = answering(ResponseTemplate::new(201)).await;
         let err = bundle_location(&client_of(&server.uri()))
             .await
             .expect_err("decode");
-        check!(matches!(err, Error::Decode { .. }), "{err:?}");
+        check!(matches!(err, CallError::Decode { .. }), "{err:?}");
         Ok(())
     });
-    case!("200 where 201 is documented", async {
+    case!(cases, "200 where 201 is documented", async {
         let body = json!({"url": "u", "wcp_support_bundle_token": {"token": "t", "expiry": "e"}});
         let server = answering(ResponseTemplate::new(200).set_body_json(body)).await;
         bundle_location(&client_of(&server.uri()))
@@ -471,7 +484,7 @@ fn cases() -> Vec<Case> {
             .map_err(|e| format!("{e:?}"))?;
         Ok(())
     });
-    case!("a body on a no-content success is ignored", async {
+    case!(cases, "a body on a no-content success is ignored", async {
         let server =
             answering(ResponseTemplate::new(200).set_body_json(json!({"surprise": true}))).await;
         create_grant(&client_of(&server.uri()))
@@ -479,41 +492,42 @@ fn cases() -> Vec<Case> {
             .map_err(|e| format!("{e:?}"))?;
         Ok(())
     });
-    case!("undocumented kind at a documented status", async {
+    case!(cases, "undocumented kind at a documented status", async {
         let server =
             answering(ResponseTemplate::new(500).set_body_json(std_error("RESOURCE_BUSY"))).await;
         let err = create_grant(&client_of(&server.uri()))
             .await
             .expect_err("500");
         check!(
-            matches!(&err, Error::Api(GrantError::Undocumented(e)) if e.error_type() == Some(&ErrorType::ResourceBusy)),
+            matches!(&err, CallError::Api(GrantError::Undocumented(e)) if e.error_type() == Some(&ErrorType::ResourceBusy)),
             "{err:?}"
         );
         Ok(())
     });
-    case!("a bare JSON string as error body", async {
+    case!(cases, "a bare JSON string as error body", async {
         let server = answering(ResponseTemplate::new(403).set_body_json(json!("forbidden"))).await;
         let err = create_grant(&client_of(&server.uri()))
             .await
             .expect_err("403");
         check!(
-            matches!(&err, Error::Api(GrantError::Unauthorized(e)) if e.raw_body() == Some("\"forbidden\"")),
+            matches!(&err, CallError::Api(GrantError::Unauthorized(e)) if e.raw_body() == Some("\"forbidden\"")),
             "{err:?}"
         );
         Ok(())
     });
-    case!("a JSON array as error body", async {
+    case!(cases, "a JSON array as error body", async {
         let server = answering(ResponseTemplate::new(404).set_body_json(json!([1, 2]))).await;
         let err = create_grant(&client_of(&server.uri()))
             .await
             .expect_err("404");
         check!(
-            matches!(err, Error::Api(GrantError::NotFound(_))),
+            matches!(err, CallError::Api(GrantError::NotFound(_))),
             "{err:?}"
         );
         Ok(())
     });
     case!(
+        cases,
         "error messages of the wrong shape, error_type readable",
         async {
             let server = answering(
@@ -525,13 +539,13 @@ fn cases() -> Vec<Case> {
                 .await
                 .expect_err("400");
             check!(
-                matches!(err, Error::Api(GrantError::AlreadyExists(_))),
+                matches!(err, CallError::Api(GrantError::AlreadyExists(_))),
                 "{err:?}"
             );
             Ok(())
         }
     );
-    case!("truncated JSON error body", async {
+    case!(cases, "truncated JSON error body", async {
         let server =
             answering(ResponseTemplate::new(400).set_body_string("{\"error_type\": \"ALREADY_EX"))
                 .await;
@@ -539,24 +553,24 @@ fn cases() -> Vec<Case> {
             .await
             .expect_err("400");
         check!(
-            matches!(err, Error::Api(GrantError::InvalidArgument(_))),
+            matches!(err, CallError::Api(GrantError::InvalidArgument(_))),
             "the status decides: {err:?}"
         );
         Ok(())
     });
-    case!("/rest-style wrapped error", async {
+    case!(cases, "/rest-style wrapped error", async {
         let body = json!({"type": "com.vmware.vapi.std.errors.not_allowed_in_current_state", "value": {"messages": []}});
         let server = answering(ResponseTemplate::new(400).set_body_json(body)).await;
         let err = create_grant(&client_of(&server.uri()))
             .await
             .expect_err("400");
         check!(
-            matches!(err, Error::Api(GrantError::NotAllowedInCurrentState(_))),
+            matches!(err, CallError::Api(GrantError::NotAllowedInCurrentState(_))),
             "{err:?}"
         );
         Ok(())
     });
-    case!("unknown fields in an error body", async {
+    case!(cases, "unknown fields in an error body", async {
         let mut body = std_error("UNSUPPORTED");
         body["vendor_extra"] = json!({"x": 1});
         let server = answering(ResponseTemplate::new(400).set_body_json(body)).await;
@@ -564,14 +578,35 @@ fn cases() -> Vec<Case> {
             .await
             .expect_err("400");
         check!(
-            matches!(err, Error::Api(GrantError::Unsupported(_))),
+            matches!(err, CallError::Api(GrantError::Unsupported(_))),
             "{err:?}"
         );
         Ok(())
     });
 
-    // --- session -----------------------------------------------------------------------
-    case!("login answered 503", async {
+    case!(cases, "an error body over 64 KiB keeps its kind", async {
+        let message = json!({"id": "big", "default_message": "x".repeat(200 * 1024), "args": []});
+        let body = format!(r#"{{"messages":[{message}],"error_type":"ALREADY_EXISTS"}}"#);
+        let server =
+            answering(ResponseTemplate::new(400).set_body_raw(body, "application/json")).await;
+        let err = create_grant(&client_of(&server.uri()))
+            .await
+            .expect_err("400");
+        check!(
+            api_kind(&err) == Some((400, Some("ALREADY_EXISTS".into()))),
+            "{:?}",
+            api_kind(&err)
+        );
+        Ok(())
+    });
+
+    cases
+}
+
+/// Login answers that are not a session id.
+fn session_cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = Vec::new();
+    case!(cases, "login answered 503", async {
         let server =
             answering(ResponseTemplate::new(503).set_body_json(std_error("SERVICE_UNAVAILABLE")))
                 .await;
@@ -587,25 +622,30 @@ fn cases() -> Vec<Case> {
         );
         Ok(())
     });
-    case!("login answered with an object, body withheld", async {
-        let server =
-            answering(ResponseTemplate::new(201).set_body_json(json!({"session": "s3cr3t-sid"})))
-                .await;
-        let err = client_of(&server.uri())
-            .login("u", "p")
-            .await
-            .expect_err("decode");
-        check!(
-            matches!(&err, Error::Decode { body, .. } if body == "<redacted>"),
-            "{err:?}"
-        );
-        check!(
-            !format!("{err:?}{err}").contains("s3cr3t-sid"),
-            "the session id leaked"
-        );
-        Ok(())
-    });
-    case!("task id answered as null", async {
+    case!(
+        cases,
+        "login answered with an object, body withheld",
+        async {
+            let server = answering(
+                ResponseTemplate::new(201).set_body_json(json!({"session": "s3cr3t-sid"})),
+            )
+            .await;
+            let err = client_of(&server.uri())
+                .login("u", "p")
+                .await
+                .expect_err("decode");
+            check!(
+                matches!(&err, CallError::Decode { body, .. } if body == "<redacted>"),
+                "{err:?}"
+            );
+            check!(
+                !format!("{err:?}{err}").contains("s3cr3t-sid"),
+                "the session id leaked"
+            );
+            Ok(())
+        }
+    );
+    case!(cases, "task id answered as null", async {
         let server = answering(ResponseTemplate::new(202).set_body_json(Value::Null)).await;
         let mut spec = vsphere_api::esx::settings::depots::offline::ConnectionSpec::new(
             vsphere_api::esx::settings::depots::offline::connection_spec::AuthenticationType::Existing,
@@ -619,39 +659,54 @@ fn cases() -> Vec<Case> {
             .create_from_host(&spec)
             .await
             .expect_err("null");
-        check!(matches!(err, Error::Decode { .. }), "{err:?}");
+        check!(matches!(err, CallError::Decode { .. }), "{err:?}");
         Ok(())
     });
 
-    // --- tasks -------------------------------------------------------------------------
-    case!("a task that never finishes: the deadline fires", async {
-        let server =
-            answering(ResponseTemplate::new(200).set_body_json(task_info("RUNNING", json!({}))))
-                .await;
-        let task = client_of(&server.uri()).task::<DepotExtractInfo>(TaskId::from("t-1"));
-        let err = task
-            .wait_with(&fast_wait(80), |_| {})
-            .await
-            .expect_err("deadline");
-        check!(matches!(err, TaskError::DeadlinePassed { .. }), "{err:?}");
-        Ok(())
-    });
-    case!("a task status never seen before: still waiting", async {
-        let server =
-            answering(ResponseTemplate::new(200).set_body_json(task_info("SUSPENDED", json!({}))))
-                .await;
-        let task = client_of(&server.uri()).task::<DepotExtractInfo>(TaskId::from("t-1"));
-        let err = task
-            .wait_with(&fast_wait(60), |_| {})
-            .await
-            .expect_err("deadline");
-        check!(
-            matches!(&err, TaskError::DeadlinePassed { last: TaskStatus::Unknown(s), .. } if s == "SUSPENDED"),
-            "{err:?}"
-        );
-        Ok(())
-    });
-    case!("the task is gone (404 while polling)", async {
+    cases
+}
+
+/// Task polls that do not end well.
+fn task_cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = Vec::new();
+    case!(
+        cases,
+        "a task that never finishes: the deadline fires",
+        async {
+            let server = answering(
+                ResponseTemplate::new(200).set_body_json(task_info("RUNNING", json!({}))),
+            )
+            .await;
+            let task = client_of(&server.uri()).task::<DepotExtractInfo>(TaskId::from("t-1"));
+            let err = task
+                .wait_with(&fast_wait(80), |_| {})
+                .await
+                .expect_err("deadline");
+            check!(matches!(err, TaskError::DeadlinePassed { .. }), "{err:?}");
+            Ok(())
+        }
+    );
+    case!(
+        cases,
+        "a task status never seen before: still waiting",
+        async {
+            let server = answering(
+                ResponseTemplate::new(200).set_body_json(task_info("SUSPENDED", json!({}))),
+            )
+            .await;
+            let task = client_of(&server.uri()).task::<DepotExtractInfo>(TaskId::from("t-1"));
+            let err = task
+                .wait_with(&fast_wait(60), |_| {})
+                .await
+                .expect_err("deadline");
+            check!(
+                matches!(&err, TaskError::DeadlinePassed { last: TaskStatus::Unknown(s), .. } if s == "SUSPENDED"),
+                "{err:?}"
+            );
+            Ok(())
+        }
+    );
+    case!(cases, "the task is gone (404 while polling)", async {
         let server =
             answering(ResponseTemplate::new(404).set_body_json(std_error("NOT_FOUND"))).await;
         let task = client_of(&server.uri()).task::<DepotExtractInfo>(TaskId::from("t-1"));
@@ -665,7 +720,7 @@ fn cases() -> Vec<Case> {
         );
         Ok(())
     });
-    case!("FAILED without an error", async {
+    case!(cases, "FAILED without an error", async {
         let server =
             answering(ResponseTemplate::new(200).set_body_json(task_info("FAILED", json!({}))))
                 .await;
@@ -680,7 +735,7 @@ fn cases() -> Vec<Case> {
         );
         Ok(())
     });
-    case!("SUCCEEDED with a result of the wrong shape", async {
+    case!(cases, "SUCCEEDED with a result of the wrong shape", async {
         let server = answering(
             ResponseTemplate::new(200)
                 .set_body_json(task_info("SUCCEEDED", json!({"result": "done"}))),
@@ -695,8 +750,46 @@ fn cases() -> Vec<Case> {
         Ok(())
     });
 
-    // --- the support-bundle download ---------------------------------------------------
-    case!("bundle cut in a tar header", async {
+    case!(
+        cases,
+        "a poll answered 503 once is repeated and the wait goes on",
+        async {
+            let server = MockServer::start().await;
+            Mock::given(any())
+                .respond_with(
+                    ResponseTemplate::new(503).set_body_json(std_error("SERVICE_UNAVAILABLE")),
+                )
+                .up_to_n_times(1)
+                .with_priority(1)
+                .mount(&server)
+                .await;
+            Mock::given(any())
+                .respond_with(
+                    ResponseTemplate::new(200).set_body_json(task_info("FAILED", json!({}))),
+                )
+                .mount(&server)
+                .await;
+            let task = client_of(&server.uri()).task::<DepotExtractInfo>(TaskId::from("t-1"));
+            let options = WaitOptions {
+                retries: 2,
+                ..fast_wait(1000)
+            };
+            let err = task.wait_with(&options, |_| {}).await.expect_err("failed");
+            check!(
+                matches!(err, TaskError::Failed { error: None, .. }),
+                "the 503 ended the wait: {err:?}"
+            );
+            Ok(())
+        }
+    );
+
+    cases
+}
+
+/// Support-bundle streams that are cut, damaged, endless or refused.
+fn download_cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = Vec::new();
+    case!(cases, "bundle cut in a tar header", async {
         let bundle = tar_with(2000);
         let err = download_from(Raw::Send(http("200 OK", "", &bundle[..100])), "t1")
             .await
@@ -707,7 +800,7 @@ fn cases() -> Vec<Case> {
         );
         Ok(())
     });
-    case!("bundle cut in a file body", async {
+    case!(cases, "bundle cut in a file body", async {
         let bundle = tar_with(2000);
         let err = download_from(Raw::Send(http("200 OK", "", &bundle[..1500])), "t2")
             .await
@@ -718,7 +811,7 @@ fn cases() -> Vec<Case> {
         );
         Ok(())
     });
-    case!("bundle with a damaged header", async {
+    case!(cases, "bundle with a damaged header", async {
         let mut bundle = tar_with(10);
         bundle[3] ^= 0x55;
         let err = download_from(Raw::Send(http("200 OK", "", &bundle)), "t3")
@@ -730,7 +823,7 @@ fn cases() -> Vec<Case> {
         );
         Ok(())
     });
-    case!("bundle stream reset", async {
+    case!(cases, "bundle stream reset", async {
         let bundle = tar_with(100_000);
         let head = http(
             "200 OK",
@@ -749,35 +842,39 @@ fn cases() -> Vec<Case> {
         );
         Ok(())
     });
-    case!("bundle stream stalls: the read timeout fires", async {
-        let bundle = tar_with(100_000);
-        let head = http(
-            "200 OK",
-            &format!("Content-Length: {}\r\n", bundle.len()),
-            &bundle[..10_000],
-        );
-        let addr = raw(Raw::SendThenStall(head)).await;
-        let client = Client::builder(format!("http://{addr}"))
-            .request_timeout(Duration::from_millis(300))
-            .build()
-            .expect("client");
-        let mut sink = Vec::new();
-        let err = client
-            .download_support_bundle(
-                location_at(addr, "t5"),
-                TokenForm::PostBody,
-                &mut sink,
-                |_| {},
-            )
-            .await
-            .expect_err("stall");
-        check!(
-            matches!(&err, DownloadError::Transport(e) if e.is_timeout()),
-            "{err:?}"
-        );
-        Ok(())
-    });
-    case!("download answered 500 with HTML", async {
+    case!(
+        cases,
+        "bundle stream stalls: the read timeout fires",
+        async {
+            let bundle = tar_with(100_000);
+            let head = http(
+                "200 OK",
+                &format!("Content-Length: {}\r\n", bundle.len()),
+                &bundle[..10_000],
+            );
+            let addr = raw(Raw::SendThenStall(head)).await;
+            let client = Client::builder(format!("http://{addr}"))
+                .request_timeout(Duration::from_millis(300))
+                .build()
+                .expect("client");
+            let mut sink = Vec::new();
+            let err = client
+                .download_support_bundle(
+                    location_at(addr, "t5"),
+                    TokenForm::PostBody,
+                    &mut sink,
+                    |_| {},
+                )
+                .await
+                .expect_err("stall");
+            check!(
+                matches!(&err, DownloadError::Transport(e) if e.is_timeout()),
+                "{err:?}"
+            );
+            Ok(())
+        }
+    );
+    case!(cases, "download answered 500 with HTML", async {
         let page = b"<html>Internal error</html>";
         let err = download_from(
             Raw::Send(http(
@@ -795,7 +892,7 @@ fn cases() -> Vec<Case> {
         );
         Ok(())
     });
-    case!("download of an empty body", async {
+    case!(cases, "download of an empty body", async {
         let err = download_from(
             Raw::Send(http("200 OK", "Content-Length: 0\r\n", b"")),
             "t7",
@@ -806,12 +903,91 @@ fn cases() -> Vec<Case> {
         Ok(())
     });
 
+    case!(
+        cases,
+        "bytes after the archive's end are neither read on nor saved",
+        async {
+            let bundle = tar_with(3000);
+            let mut answer = bundle.clone();
+            answer.extend([0xAA; 200_000]);
+            let (outcome, saved) = download_into(
+                Raw::Send(http("200 OK", "", &answer)),
+                "t8",
+                TokenForm::PostBody,
+            )
+            .await;
+            let done = outcome.map_err(|e| format!("{e:?}"))?;
+            check!(done.trailing_data, "trailing data not reported: {done:?}");
+            check!(
+                saved == bundle,
+                "saved {} bytes for a {}-byte archive",
+                saved.len(),
+                bundle.len()
+            );
+            Ok(())
+        }
+    );
+    case!(
+        cases,
+        "an archive of only end blocks is an empty bundle",
+        async {
+            let err = download_from(Raw::Send(http("200 OK", "", &[0u8; 1024])), "t9")
+                .await
+                .expect_err("empty archive");
+            check!(matches!(err, DownloadError::Incomplete(_)), "{err:?}");
+            Ok(())
+        }
+    );
+    case!(cases, "a bundle over the size cap is refused", async {
+        let bundle = tar_with(100_000);
+        let options = DownloadOptions::new(TokenForm::PostBody).max_bytes(50_000);
+        let (outcome, saved) =
+            download_into(Raw::Send(http("200 OK", "", &bundle)), "t10", options).await;
+        let err = outcome.expect_err("too large");
+        check!(
+            matches!(err, DownloadError::TooLarge { limit: 50_000 }),
+            "{err:?}"
+        );
+        check!(saved.len() <= 50_000, "saved {} bytes", saved.len());
+        Ok(())
+    });
+
+    case!(
+        cases,
+        "a trickling download meets its total deadline",
+        async {
+            let bundle = tar_with(100_000);
+            let head = http(
+                "200 OK",
+                &format!("Content-Length: {}\r\n", bundle.len()),
+                &bundle[..10_000],
+            );
+            let options =
+                DownloadOptions::new(TokenForm::PostBody).deadline(Duration::from_millis(300));
+            let (outcome, _) = download_into(Raw::SendThenStall(head), "t11", options).await;
+            let err = outcome.expect_err("deadline");
+            check!(
+                matches!(err, DownloadError::DeadlinePassed { .. }),
+                "{err:?}"
+            );
+            Ok(())
+        }
+    );
+
     cases
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fault_matrix() {
-    let cases = cases();
+    let cases: Vec<Case> = [
+        operation_cases(),
+        session_cases(),
+        task_cases(),
+        download_cases(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let total = cases.len();
     let (mut handled, mut panics, mut hangs) = (0, 0, 0);
     let mut failures = Vec::new();

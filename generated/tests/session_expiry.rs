@@ -5,7 +5,7 @@
 //! runtime's own test, `the_login_itself_and_the_download_are_never_retried`.)
 
 use serde_json::json;
-use vsphere_api::{Client, Error};
+use vsphere_api::{CallError, Client};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -18,7 +18,7 @@ fn expired() -> ResponseTemplate {
     }))
 }
 
-async fn upgrade(client: &Client) -> Result<vsphere_api::ids::TaskId, Error<vsphere_api::vcenter::namespace_management::software::supervisors::upgrades::jobs::CreateError>>{
+async fn upgrade(client: &Client) -> Result<vsphere_api::ids::TaskId, CallError<vsphere_api::vcenter::namespace_management::software::supervisors::upgrades::jobs::CreateError>>{
     use vsphere_api::vcenter::namespace_management::software::supervisors::upgrades::jobs::CreateSpec;
     client
         .vcenter()
@@ -161,7 +161,7 @@ async fn a_refused_relogin_is_the_error_and_is_remembered() {
         .build()
         .expect("client");
     let err = upgrade(&client).await.expect_err("401");
-    let vsphere_api::Error::Relogin(login) = &err else {
+    let vsphere_api::CallError::Relogin(login) = &err else {
         panic!("{err:?}")
     };
     assert_eq!(login.api().map(|e| e.status()), Some(401));

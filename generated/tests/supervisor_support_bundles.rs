@@ -13,11 +13,9 @@ use vsphere_api::mock::MockVsphere;
 use vsphere_api::vcenter::namespace_management::supervisors::support_bundles::{
     CreateError, CreateResult, Token,
 };
-use vsphere_api::{Client, DownloadError, Error, ErrorType, TokenForm};
+use vsphere_api::{CallError, Client, DownloadError, ErrorType, OperationError, TokenForm};
 use wiremock::matchers::{any, body_json, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-mod support;
 
 const SESSION: &str = "sid-supervisor-bundles";
 /// An id with a space, a slash and a question mark: it must stay one path segment.
@@ -31,7 +29,7 @@ fn client(server: &MockServer) -> Client {
         .expect("client")
 }
 
-async fn create(client: &Client, supervisor: &str) -> Result<CreateResult, Error<CreateError>> {
+async fn create(client: &Client, supervisor: &str) -> Result<CreateResult, CallError<CreateError>> {
     client
         .vcenter()
         .namespace_management()
@@ -109,7 +107,7 @@ async fn an_expiry_that_is_not_a_date_time_does_not_decode_and_the_token_is_with
         .await
         .expect_err("not a date-time");
     assert!(
-        matches!(&err, Error::Decode { status: 201, body, .. } if body == "<redacted>"),
+        matches!(&err, CallError::Decode { status: 201, body, .. } if body == "<redacted>"),
         "{err:?}"
     );
     assert!(
@@ -148,7 +146,7 @@ async fn each_documented_error_is_its_variant() {
             let err = create(&client(&server), "supervisor-1")
                 .await
                 .expect_err("refused");
-            let Error::Api(e) = &err else {
+            let CallError::Api(e) = &err else {
                 panic!("{status} {body}: {err:?}")
             };
             assert!(is_variant(e), "{status} {body}: {e:?}");
@@ -214,7 +212,8 @@ fn the_token_stays_out_of_debug_output() {
 #[tokio::test]
 async fn its_location_downloads_by_post_with_the_token_in_the_body() {
     let server = MockServer::start().await;
-    let bundle = support::tar(&[("wcp/kube-apiserver.log", 70_000), ("wcp/etcd.log", 1_000)]);
+    let bundle =
+        vsphere_api::mock::tar(&[("wcp/kube-apiserver.log", 70_000), ("wcp/etcd.log", 1_000)]);
     let name = "wcp-support-bundle-supervisor-1.tar";
     Mock::given(method("POST"))
         .and(path(
@@ -296,7 +295,7 @@ async fn its_location_downloads_by_post_with_the_token_in_the_body() {
 #[tokio::test]
 async fn a_supervisor_bundle_cut_short_is_an_error_and_leaves_no_file() {
     let server = MockServer::start().await;
-    let bundle = support::tar(&[("wcp/kube-apiserver.log", 70_000)]);
+    let bundle = vsphere_api::mock::tar(&[("wcp/kube-apiserver.log", 70_000)]);
     Mock::given(method("POST"))
         .and(path(
             "/api/vcenter/namespace-management/supervisors/supervisor-1/support-bundles",

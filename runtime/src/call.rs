@@ -20,7 +20,7 @@ use crate::{Client, OperationError, StdError, Task};
 /// with `{:#}`) says each thing once.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error<E: std::error::Error + 'static> {
+pub enum CallError<E: std::error::Error + 'static> {
     /// The request was not sent: a documented rule of the spec does not hold, or the API
     /// lacks the service the call needs. The rule is the source.
     #[error("the request was not sent")]
@@ -52,21 +52,41 @@ pub enum Error<E: std::error::Error + 'static> {
     /// [`crate::Client::set_session_id`], so a wrong or rotated password costs one failed
     /// login, not one per call (vCenter locks accounts after a few).
     #[error("the session expired and logging in again failed")]
-    Relogin(#[source] std::sync::Arc<Error<StdError>>),
+    Relogin(#[source] std::sync::Arc<CallError<StdError>>),
 }
 
-impl<E: std::error::Error + 'static> Error<E> {
+impl<E: std::error::Error + 'static> CallError<E> {
+    /// The same error with the operation's error mapped by `f`; the other variants, which
+    /// do not depend on the operation, are kept as they are.
+    pub fn map_api<F: std::error::Error + 'static>(self, f: impl FnOnce(E) -> F) -> CallError<F> {
+        match self {
+            CallError::InvalidRequest(e) => CallError::InvalidRequest(e),
+            CallError::Transport(e) => CallError::Transport(e),
+            CallError::Decode {
+                status,
+                body,
+                source,
+            } => CallError::Decode {
+                status,
+                body,
+                source,
+            },
+            CallError::Api(e) => CallError::Api(f(e)),
+            CallError::Relogin(e) => CallError::Relogin(e),
+        }
+    }
+
     /// The operation's error, when the service said no.
     pub fn api(&self) -> Option<&E> {
         match self {
-            Error::Api(e) => Some(e),
+            CallError::Api(e) => Some(e),
             _ => None,
         }
     }
 
     /// Whether the request timed out (connect, read or whole-request timeout).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(e) if e.is_timeout())
+        matches!(self, CallError::Transport(e) if e.is_timeout())
     }
 
     /// Whether trying the same request again may succeed: the connection failed or timed
@@ -76,11 +96,11 @@ impl<E: std::error::Error + 'static> Error<E> {
         E: OperationError,
     {
         match self {
-            Error::Transport(e) => {
+            CallError::Transport(e) => {
                 (e.is_connect() || e.is_timeout() || e.is_request() || e.is_body())
                     && !caused_by_tls(e)
             }
-            Error::Api(e) => matches!(e.std_error().status(), 429 | 502 | 503 | 504),
+            CallError::Api(e) => matches!(e.std_error().status(), 429 | 502 | 503 | 504),
             _ => false,
         }
     }
@@ -215,7 +235,7 @@ impl<'a> Call<'a> {
 
     /// The request body: the bare spec object as JSON. A value that cannot be written as
     /// JSON (a map with keys that are not strings) makes the call an
-    /// [`Error::InvalidRequest`], and nothing is sent.
+    /// [`CallError::InvalidRequest`], and nothing is sent.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         self.body = Some(serde_json::to_vec(body).map_err(|e| e.to_string()));
         self
@@ -248,8 +268,8 @@ pub struct Answer {
 
 impl Answer {
     /// The body decoded as the operation's result.
-    pub fn json<T: DeserializeOwned, E: OperationError + 'static>(self) -> Result<T, Error<E>> {
-        serde_json::from_slice(&self.body).map_err(|source| Error::Decode {
+    pub fn json<T: DeserializeOwned, E: OperationError + 'static>(self) -> Result<T, CallError<E>> {
+        serde_json::from_slice(&self.body).map_err(|source| CallError::Decode {
             status: self.status,
             body: if self.secret {
                 "<redacted>".to_owned()
@@ -265,7 +285,7 @@ impl Answer {
     pub fn task<T, E: OperationError + 'static>(
         self,
         client: &Client,
-    ) -> Result<Task<T>, Error<E>> {
+    ) -> Result<Task<T>, CallError<E>> {
         let id: String = self.json()?;
         Ok(Task::new(client.clone(), id))
     }
@@ -300,12 +320,12 @@ pub(crate) fn api_error<E: OperationError + 'static>(
     status: u16,
     body: &[u8],
     scanned_kind: Option<String>,
-) -> Error<E> {
+) -> CallError<E> {
     let mut error = StdError::from_response(status, body);
     if let Some(kind) = scanned_kind {
         error.take_scanned_kind(&kind);
     }
-    Error::Api(E::from_std(error))
+    CallError::Api(E::from_std(error))
 }
 
 #[cfg(test)]
@@ -351,7 +371,7 @@ mod tests {
             secret: true,
         };
         let err = answer.json::<String, StdError>().expect_err("not json");
-        let Error::Decode { body, .. } = &err else {
+        let CallError::Decode { body, .. } = &err else {
             panic!("{err:?}")
         };
         assert_eq!(body, "<redacted>");

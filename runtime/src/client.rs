@@ -10,7 +10,7 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use tracing::Instrument;
 
-use crate::call::{api_error, Answer, Auth, Call, Error};
+use crate::call::{api_error, Answer, Auth, Call, CallError};
 use crate::secret::{Credentials, Secret};
 use crate::services::{missing, Services};
 use crate::{OperationError, StdError};
@@ -74,7 +74,7 @@ struct Relogin {
 struct FailedRelogin {
     /// Its number (see [`Relogin::attempts`]).
     attempt: u64,
-    error: Arc<Error<StdError>>,
+    error: Arc<CallError<StdError>>,
     /// The server refused the credentials (HTTP 401 or 403): remembered, so a wrong or
     /// rotated password is tried once, not once per call until vCenter locks the account.
     /// Any other failure (a 503, a lost connection) is shared only by the calls that waited
@@ -87,7 +87,7 @@ enum Renewal {
     /// There is a new session: repeat the call once.
     Renewed,
     /// Logging in again failed, now or before (and remembered).
-    Failed(Arc<Error<StdError>>),
+    Failed(Arc<CallError<StdError>>),
     /// Logging in again is off: not opted in, or ended by `logout`.
     Off,
 }
@@ -273,7 +273,7 @@ impl Client {
         &self,
         user: &str,
         password: impl Into<Secret>,
-    ) -> Result<(), Error<StdError>> {
+    ) -> Result<(), CallError<StdError>> {
         let credentials = Credentials::new(user, password);
         let id = self.create_session::<StdError>(&credentials).await?;
         self.set_session_id(id);
@@ -290,7 +290,7 @@ impl Client {
     /// [`Client::login`] or [`Client::set_relogin_credentials`]). Refused without sending
     /// (the session id kept) when the API has no session service or it has no delete
     /// operation.
-    pub async fn logout(&self) -> Result<(), Error<StdError>> {
+    pub async fn logout(&self) -> Result<(), CallError<StdError>> {
         let delete = self
             .inner
             .services
@@ -316,7 +316,7 @@ impl Client {
     async fn create_session<E: OperationError + 'static>(
         &self,
         credentials: &Credentials,
-    ) -> Result<Secret, Error<E>> {
+    ) -> Result<Secret, CallError<E>> {
         let create = &self
             .inner
             .services
@@ -337,7 +337,7 @@ impl Client {
     pub async fn send<E: OperationError + 'static>(
         &self,
         call: Call<'_>,
-    ) -> Result<Answer, Error<E>> {
+    ) -> Result<Answer, CallError<E>> {
         traced(&call, async {
             let session_used = self.session_id();
             let attempts_seen = {
@@ -346,13 +346,13 @@ impl Client {
                 // 401, and logging in again another failed login towards a lockout.
                 if let Some(failed) = state.failed.as_ref().filter(|f| f.refused) {
                     if matches!(call.auth, Auth::Session) && state.credentials.is_some() {
-                        return Err(Error::Relogin(failed.error.clone()));
+                        return Err(CallError::Relogin(failed.error.clone()));
                     }
                 }
                 state.attempts
             };
             match self.exchange::<E>(&call).await {
-                Err(Error::Api(e)) if self.may_relogin(&call, e.std_error()) => {
+                Err(CallError::Api(e)) if self.may_relogin(&call, e.std_error()) => {
                     match self.relogin(session_used, attempts_seen).await {
                         Renewal::Renewed => {
                             tracing::debug!(
@@ -360,8 +360,8 @@ impl Client {
                             );
                             self.exchange::<E>(&call).await
                         }
-                        Renewal::Failed(error) => Err(Error::Relogin(error)),
-                        Renewal::Off => Err(Error::Api(e)),
+                        Renewal::Failed(error) => Err(CallError::Relogin(error)),
+                        Renewal::Off => Err(CallError::Api(e)),
                     }
                 }
                 other => other,
@@ -375,7 +375,7 @@ impl Client {
     pub async fn send_once<E: OperationError + 'static>(
         &self,
         call: Call<'_>,
-    ) -> Result<Answer, Error<E>> {
+    ) -> Result<Answer, CallError<E>> {
         traced(&call, self.exchange::<E>(&call)).await
     }
 
@@ -383,15 +383,15 @@ impl Client {
     async fn exchange<E: OperationError + 'static>(
         &self,
         call: &Call<'_>,
-    ) -> Result<Answer, Error<E>> {
+    ) -> Result<Answer, CallError<E>> {
         let response = self.dispatch(call).await?;
         let status = response.status().as_u16();
         if response.status().is_success() {
             let body = read_bounded(response, MAX_ANSWER)
                 .await
-                .map_err(Error::Transport)?;
+                .map_err(CallError::Transport)?;
             if body.len() >= MAX_ANSWER {
-                return Err(Error::Decode {
+                return Err(CallError::Decode {
                     status,
                     body: String::new(),
                     source: serde::de::Error::custom(format!(
@@ -405,7 +405,9 @@ impl Client {
                 secret: call.secret_answer,
             })
         } else {
-            let (body, scanned) = read_error_body(response).await.map_err(Error::Transport)?;
+            let (body, scanned) = read_error_body(response)
+                .await
+                .map_err(CallError::Transport)?;
             Err(api_error(status, &body, scanned))
         }
     }
@@ -414,9 +416,9 @@ impl Client {
     async fn dispatch<E: OperationError + 'static>(
         &self,
         call: &Call<'_>,
-    ) -> Result<reqwest::Response, Error<E>> {
+    ) -> Result<reqwest::Response, CallError<E>> {
         let refuse = |reason: String| {
-            Error::InvalidRequest(crate::InvalidRequest {
+            CallError::InvalidRequest(crate::InvalidRequest {
                 field: call.path_template.to_owned(),
                 reason,
             })
@@ -466,7 +468,7 @@ impl Client {
             }
             None => {}
         }
-        request.send().await.map_err(Error::Transport)
+        request.send().await.map_err(CallError::Transport)
     }
 
     /// A 401 is worth one new login when the client holds credentials (opt-in) and the API
@@ -509,7 +511,8 @@ impl Client {
                 Renewal::Renewed
             }
             Err(error) => {
-                let refused = matches!(&error, Error::Api(e) if matches!(e.status(), 401 | 403));
+                let refused =
+                    matches!(&error, CallError::Api(e) if matches!(e.status(), 401 | 403));
                 tracing::debug!(error = %error, refused, "logging in again failed");
                 let error = Arc::new(error);
                 self.relogin_state().failed = Some(FailedRelogin {
@@ -550,8 +553,8 @@ impl Client {
 /// (ids and secrets stay out of it), then the status and how long it took.
 async fn traced<E: OperationError + 'static>(
     call: &Call<'_>,
-    exchange: impl std::future::Future<Output = Result<Answer, Error<E>>>,
-) -> Result<Answer, Error<E>> {
+    exchange: impl std::future::Future<Output = Result<Answer, CallError<E>>>,
+) -> Result<Answer, CallError<E>> {
     let span = tracing::debug_span!(
         "vsphere_call",
         operation = call.operation_id,
@@ -563,7 +566,7 @@ async fn traced<E: OperationError + 'static>(
     let elapsed_ms = started.elapsed().as_millis() as u64;
     span.in_scope(|| match &outcome {
         Ok(answer) => tracing::debug!(status = answer.status, elapsed_ms, "answered"),
-        Err(Error::Api(e)) => {
+        Err(CallError::Api(e)) => {
             tracing::debug!(status = e.std_error().status(), elapsed_ms, error = %e, "refused")
         }
         Err(e) => tracing::debug!(elapsed_ms, error = %e, "failed"),

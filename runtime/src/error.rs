@@ -295,13 +295,29 @@ impl fmt::Display for StdError {
 
 impl std::error::Error for StdError {}
 
-/// What every operation's error enum does; the client decodes through it.
+/// What every operation's error enum does; the client decodes through it. The accessors
+/// of the standard error behind a variant are written here once, for every operation.
 pub trait OperationError: std::error::Error + Sized {
     /// Picks the variant: the body's `error_type`, else the status (see [`StdError::infer_error_type`]).
     fn from_std(error: StdError) -> Self;
 
-    /// The standard error behind the variant.
+    /// The standard error behind the variant: status, messages, data, raw body.
     fn std_error(&self) -> &StdError;
+
+    /// The HTTP status of the answer.
+    fn status(&self) -> u16 {
+        self.std_error().status()
+    }
+
+    /// The error kind: as the body said it, or as the status implies when it did not.
+    fn error_type(&self) -> Option<&ErrorType> {
+        self.std_error().error_type()
+    }
+
+    /// The localizable messages, the first one describing the error itself.
+    fn messages(&self) -> &[LocalizableMessage] {
+        self.std_error().messages()
+    }
 }
 
 /// `{"type": "com.vmware.vapi.std.errors.not_found", "value": {...}}` -> the value, with

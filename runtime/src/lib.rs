@@ -5,9 +5,10 @@
 //! - [`Client`] and [`ClientBuilder`]: configuration, TLS ([`Fingerprint`] pinning), the
 //!   session ([`Client::login`], [`Client::logout`], renewal), and the one place requests
 //!   are sent.
-//! - [`Error`]: what every call can end in, around an operation's own error enum
+//! - [`CallError`]: what every call can end in, around an operation's own error enum
 //!   ([`OperationError`]); [`StdError`] is the standard error behind it, [`ErrorType`] its
-//!   kind, [`StdErrorBody`] its JSON form.
+//!   kind, [`StdErrorBody`] its JSON form. [`Error`] is the one type every error of the
+//!   crate converts into with `?`.
 //! - [`Task`]: waiting for a task's typed result through the spec's task service.
 //! - [`Client::download_support_bundle`]: the one-time-token download, checked as a tar
 //!   archive on the way ([`TarCheck`]).
@@ -15,6 +16,7 @@
 
 #![deny(missing_docs)]
 
+mod any_error;
 mod call;
 mod check;
 mod client;
@@ -32,7 +34,8 @@ mod tls;
 #[cfg(feature = "mock")]
 pub mod mock;
 
-pub use call::Error;
+pub use any_error::{Error, Refusal};
+pub use call::CallError;
 pub use check::{Check, InvalidRequest};
 pub use client::{BuildError, Client, ClientBuilder, MAX_ANSWER, SESSION_HEADER};
 pub use download::{

@@ -122,3 +122,30 @@ impl<'a, T: Serialize> OperationMock<'a, T> {
         mock.mount(self.server).await;
     }
 }
+
+const BLOCK: usize = 512;
+
+/// A ustar archive, as a support-bundle download serves it: files of the given names and
+/// sizes (their bytes a repeating pattern), with valid header checksums and the two
+/// end-of-archive blocks. Cut it short (`&tar[..n]`) to test what a program does with a
+/// bundle that breaks off.
+pub fn tar(files: &[(&str, usize)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, len) in files {
+        let mut header = [0u8; BLOCK];
+        let name = &name.as_bytes()[..name.len().min(100)];
+        header[..name.len()].copy_from_slice(name);
+        header[100..108].copy_from_slice(b"0000644\0");
+        header[124..136].copy_from_slice(format!("{len:011o}\0").as_bytes());
+        header[156] = b'0';
+        header[257..263].copy_from_slice(b"ustar\0");
+        header[148..156].copy_from_slice(b"        ");
+        let sum: u32 = header.iter().map(|b| u32::from(*b)).sum();
+        header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        out.extend_from_slice(&header);
+        out.extend((0..*len).map(|i| (i % 251) as u8));
+        out.resize(out.len().div_ceil(BLOCK) * BLOCK, 0);
+    }
+    out.extend([0u8; 2 * BLOCK]);
+    out
+}

@@ -247,18 +247,13 @@ fn size(field: &[u8]) -> Option<u64> {
     }
 }
 
-/// The ustar builder of the integration tests, so there is one copy of it.
-#[cfg(test)]
-#[path = "../tests/support/mod.rs"]
-mod test_support;
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// A ustar archive with one file of `len` bytes.
     fn archive(len: usize) -> Vec<u8> {
-        test_support::tar(&[("file.txt", len)])
+        crate::mock::tar(&[("file.txt", len)])
     }
 
     fn check(bytes: &[u8], chunk: usize) -> Result<TarCheck, TarError> {

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::services::missing;
-use crate::{Client, Error, LocalizableMessage, StdError, StdErrorBody};
+use crate::{CallError, Client, LocalizableMessage, StdError, StdErrorBody};
 
 /// A task the server runs for an operation, whose result decodes as `T` once it succeeds.
 pub struct Task<T> {
@@ -197,7 +197,7 @@ fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned>(
 
 /// How [`Task::wait`] polls: the first interval, growing by `backoff` up to `max_interval`,
 /// until `deadline`; a poll that fails for a passing reason (see
-/// [`Error::is_transient`](crate::Error::is_transient): a lost connection, a timeout, HTTP
+/// [`CallError::is_transient`](crate::CallError::is_transient): a lost connection, a timeout, HTTP
 /// 429, 502, 503 or 504) is repeated after the next interval, up to `retries` times in a
 /// row. Polling only reads the task's state, so repeating it is safe.
 ///
@@ -298,7 +298,7 @@ pub enum TaskError {
         id: String,
         /// Why its state could not be read.
         #[source]
-        source: Error<StdError>,
+        source: CallError<StdError>,
     },
     /// The task failed; its standard error, when the server gave one.
     #[error("task {id} failed{}", failure_text(.error))]
@@ -363,12 +363,15 @@ impl<T> Task<T> {
 
     /// The task's state now: the task service's get operation (`GET /cis/tasks/{task}`).
     /// Refused without sending when the API has no task service.
-    pub async fn info(&self) -> Result<TaskInfo, Error<StdError>> {
+    pub async fn info(&self) -> Result<TaskInfo, CallError<StdError>> {
         self.info_within(None).await
     }
 
     /// The task's state, the request bounded by `timeout` when given.
-    async fn info_within(&self, timeout: Option<Duration>) -> Result<TaskInfo, Error<StdError>> {
+    async fn info_within(
+        &self,
+        timeout: Option<Duration>,
+    ) -> Result<TaskInfo, CallError<StdError>> {
         let get = &self
             .client
             .services()
@@ -384,7 +387,7 @@ impl<T> Task<T> {
     /// Asks the server to cancel the task: the task service's cancel operation
     /// (`POST /cis/tasks/{task}?action=cancel`). Refused without sending when the API has
     /// no such operation.
-    pub async fn cancel(&self) -> Result<(), Error<StdError>> {
+    pub async fn cancel(&self) -> Result<(), CallError<StdError>> {
         let cancel = self
             .client
             .services()

@@ -12,8 +12,8 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use vapi_runtime::codegen::{Call, Method};
 use vapi_runtime::{
-    BuildError, BundleLocation, Client, DownloadError, DownloadOptions, Error, ErrorType, StdError,
-    Task, TaskError, TokenForm, WaitOptions,
+    BuildError, BundleLocation, CallError, Client, DownloadError, DownloadOptions, ErrorType,
+    StdError, Task, TaskError, TokenForm, WaitOptions,
 };
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -648,5 +648,5 @@ fn what_people_bring_their_own_client_for_is_on_the_builder() {
 #[allow(dead_code)]
 fn error_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
-    check::<Error<StdError>>();
+    check::<CallError<StdError>>();
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 use serde_json::json;
 use vapi_runtime::codegen::{path_value, Call, Method};
-use vapi_runtime::{Client, Error, InvalidRequest, StdError};
+use vapi_runtime::{CallError, Client, InvalidRequest, StdError};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -155,7 +155,7 @@ async fn query_values_sends_one_pair_per_value() {
 async fn list_with<T: Serialize>(
     client: &Client,
     filter: &T,
-) -> Result<Vec<String>, Error<StdError>> {
+) -> Result<Vec<String>, CallError<StdError>> {
     let path = format!("/snapservice/{}", path_value("what", "clusters")?);
     let call = Call::new(
         "Snapservice.Clusters_list",
@@ -185,7 +185,7 @@ async fn a_nested_object_is_refused_and_nothing_is_sent() {
     )
     .await
     .expect_err("nested");
-    let Error::InvalidRequest(refusal) = &err else {
+    let CallError::InvalidRequest(refusal) = &err else {
         panic!("{err:?}")
     };
     assert_eq!(
@@ -221,7 +221,7 @@ async fn a_body_that_is_not_json_is_refused_and_nothing_is_sent() {
     .json(&body);
     let err = client.send::<StdError>(call).await.expect_err("not JSON");
     assert!(
-        matches!(&err, Error::InvalidRequest(r) if r.field == "/snapservice/clusters"),
+        matches!(&err, CallError::InvalidRequest(r) if r.field == "/snapservice/clusters"),
         "{err:?}"
     );
     assert!(common::requests(&server).await.is_empty());

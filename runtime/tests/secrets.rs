@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use vapi_runtime::codegen::{Call, Method};
-use vapi_runtime::{BundleLocation, Client, Credentials, Error, Secret};
+use vapi_runtime::{BundleLocation, CallError, Client, Credentials, Secret};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -52,7 +52,7 @@ async fn a_login_answer_that_does_not_decode_keeps_no_body() {
         .login("admin", PASSWORD)
         .await
         .expect_err("undecodable");
-    let Error::Decode { status, body, .. } = &err else {
+    let CallError::Decode { status, body, .. } = &err else {
         panic!("{err:?}")
     };
     assert_eq!((*status, body.as_str()), (201, "<redacted>"));

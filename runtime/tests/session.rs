@@ -3,7 +3,7 @@
 
 use serde_json::json;
 use vapi_runtime::codegen::{Call, Method, Services};
-use vapi_runtime::{Client, ClientBuilder, Error, ErrorType, InvalidRequest, StdError};
+use vapi_runtime::{CallError, Client, ClientBuilder, ErrorType, InvalidRequest, StdError};
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -99,7 +99,7 @@ async fn without_a_session_service_login_and_logout_are_refused_unsent() {
     assert!(client.services().session.is_none() && client.services().tasks.is_none());
 
     let err = client.login("admin", "pw").await.expect_err("no service");
-    let Error::InvalidRequest(refusal) = &err else {
+    let CallError::InvalidRequest(refusal) = &err else {
         panic!("{err:?}")
     };
     assert_eq!(
@@ -110,7 +110,7 @@ async fn without_a_session_service_login_and_logout_are_refused_unsent() {
         }
     );
     let err = client.logout().await.expect_err("no service");
-    let Error::InvalidRequest(refusal) = &err else {
+    let CallError::InvalidRequest(refusal) = &err else {
         panic!("{err:?}")
     };
     assert_eq!(refusal.field, "logout");
@@ -142,7 +142,7 @@ async fn a_session_service_without_delete_refuses_logout() {
     client.login("admin", "pw").await.expect("login");
     let err = client.logout().await.expect_err("no delete");
     assert!(
-        matches!(&err, Error::InvalidRequest(r) if r.field == "logout"),
+        matches!(&err, CallError::InvalidRequest(r) if r.field == "logout"),
         "{err:?}"
     );
     assert_eq!(

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use vapi_runtime::codegen::{path_value, Call, Method, Services};
-use vapi_runtime::{BundleLocation, Client, ClientBuilder, DownloadError, Error, ErrorType};
+use vapi_runtime::{BundleLocation, CallError, Client, ClientBuilder, DownloadError, ErrorType};
 use vapi_runtime::{StdError, TokenForm};
 use wiremock::matchers::{any, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -21,7 +21,7 @@ fn expired() -> ResponseTemplate {
 }
 
 /// The Supervisor upgrade: a plain operation answering a task id.
-async fn upgrade(client: &Client) -> Result<String, Error<StdError>> {
+async fn upgrade(client: &Client) -> Result<String, CallError<StdError>> {
     let path = format!(
         "/vcenter/namespace-management/software/supervisors/upgrades/jobs/{}",
         path_value("supervisor", "s-1")?
@@ -266,7 +266,7 @@ async fn a_wrong_password_costs_one_failed_login_for_a_hundred_calls_and_later_c
     let outcomes = futures_util::future::join_all(calls).await;
     for outcome in &outcomes {
         let err = outcome.as_ref().expect_err("refused");
-        let Error::Relogin(login) = err else {
+        let CallError::Relogin(login) = err else {
             panic!("{err:?}")
         };
         let refusal = login.api().expect("the login's refusal");
@@ -284,7 +284,7 @@ async fn a_wrong_password_costs_one_failed_login_for_a_hundred_calls_and_later_c
 
     // Remembered: a later call fails at once, sending nothing.
     let err = upgrade(&client).await.expect_err("remembered");
-    assert!(matches!(err, Error::Relogin(_)), "{err:?}");
+    assert!(matches!(err, CallError::Relogin(_)), "{err:?}");
     assert_eq!(common::requests(&server).await.len(), sent.len());
 
     // New credentials: sent, and logged in with.
@@ -334,7 +334,7 @@ async fn a_login_that_fails_for_a_passing_reason_is_not_remembered() {
         .await;
     let client = client(&server, &common::CIS, Some("old"), Some("pw"));
     let err = upgrade(&client).await.expect_err("503 to the login");
-    let Error::Relogin(login) = &err else {
+    let CallError::Relogin(login) = &err else {
         panic!("{err:?}")
     };
     assert_eq!(login.api().map(|e| e.status()), Some(503));

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 use vapi_runtime::codegen::{Call, Method};
-use vapi_runtime::{Client, Error, ErrorType, OperationError, StdError, MAX_RAW_BODY};
+use vapi_runtime::{CallError, Client, ErrorType, OperationError, StdError, MAX_RAW_BODY};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -249,7 +249,7 @@ async fn an_error_answer_of_a_call_decodes_into_the_operation_enum() {
     )
     .json(&json!({"access_grant": "argocd-vms"}));
     let err = client.send::<CreateError>(call).await.expect_err("refused");
-    let Error::Api(CreateError::AlreadyExists(std)) = &err else {
+    let CallError::Api(CreateError::AlreadyExists(std)) = &err else {
         panic!("{err:?}")
     };
     assert_eq!(std.status(), 400);

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use vapi_runtime::codegen::{Call, Method, Services};
 use vapi_runtime::{
-    Client, Error, ErrorType, Progress, StdError, TaskError, TaskStatus, WaitOptions,
+    CallError, Client, ErrorType, Progress, StdError, TaskError, TaskStatus, WaitOptions,
 };
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -367,7 +367,7 @@ async fn the_task_id_is_one_percent_encoded_path_segment() {
         .await
         .expect_err("dot segment");
     assert!(
-        matches!(err, Error::InvalidRequest(ref r) if r.field == "task"),
+        matches!(err, CallError::InvalidRequest(ref r) if r.field == "task"),
         "{err:?}"
     );
     assert_eq!(
@@ -458,7 +458,7 @@ async fn another_apis_task_service_with_a_free_form_error() {
     // This service has no cancel: refused, nothing sent.
     let err = task.cancel().await.expect_err("no cancel");
     assert!(
-        matches!(err, Error::InvalidRequest(ref r) if r.field == "cancel"),
+        matches!(err, CallError::InvalidRequest(ref r) if r.field == "cancel"),
         "{err:?}"
     );
     assert_eq!(common::requests(&server).await.len(), 2);
@@ -473,7 +473,7 @@ async fn without_a_task_service_nothing_is_polled() {
     assert!(matches!(err, TaskError::NoTaskService), "{err:?}");
     let err = task.info().await.expect_err("no service");
     assert!(
-        matches!(err, Error::InvalidRequest(ref r) if r.field == "task" && r.reason == "this API has no task service"),
+        matches!(err, CallError::InvalidRequest(ref r) if r.field == "task" && r.reason == "this API has no task service"),
         "{err:?}"
     );
     assert!(task.cancel().await.is_err());

@@ -9,7 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use vapi_runtime::codegen::{Call, Method};
-use vapi_runtime::{Client, Error, Fingerprint, StdError};
+use vapi_runtime::{CallError, Client, Fingerprint, StdError};
 
 struct Pki {
     ca_pem: String,
@@ -88,7 +88,7 @@ fn url(addr: SocketAddr) -> String {
 }
 
 /// `GET /ping`, decoded as JSON.
-async fn ping(client: &Client) -> Result<serde_json::Value, Error<StdError>> {
+async fn ping(client: &Client) -> Result<serde_json::Value, CallError<StdError>> {
     let call = Call::new("Test.Ping_get", Method::GET, "/ping", "/ping".into());
     client.send::<StdError>(call).await?.json()
 }
@@ -102,7 +102,7 @@ async fn the_default_client_refuses_an_unknown_ca() {
         .build()
         .expect("client");
     let err = ping(&client).await.expect_err("untrusted");
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(matches!(err, CallError::Transport(_)), "{err:?}");
     assert!(
         received.try_recv().is_err(),
         "no request crossed the refused handshake"
@@ -156,7 +156,7 @@ async fn pinning_the_fingerprint_works_and_a_wrong_pin_refuses() {
         .build()
         .expect("client");
     let err = ping(&client).await.expect_err("wrong pin");
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(matches!(err, CallError::Transport(_)), "{err:?}");
     assert!(
         received.try_recv().is_err(),
         "nothing was sent past the wrong pin"

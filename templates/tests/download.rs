@@ -14,8 +14,7 @@ use tokio::net::TcpListener;
 use vsphere_api::vcenter::namespace_management::support_bundle::{Location, Token};
 use vsphere_api::{Client, DownloadProgress, TokenForm};
 
-mod support;
-use support::tar;
+use vsphere_api::mock::tar;
 
 /// Serves one connection: reads the request, answers `head` then `body`, and closes.
 /// Returns the address and a handle giving the raw request.

@@ -12,7 +12,7 @@ use vsphere_api::vcenter::namespace_management::support_bundle::{Location, Token
 use vsphere_api::vcenter::namespaces::management_services::access_grants::{
     workload_selector_create_spec::WorkloadType, CreateSpec, WorkloadSelectorCreateSpec,
 };
-use vsphere_api::{Client, Error, ErrorType};
+use vsphere_api::{CallError, Client, ErrorType, OperationError};
 use wiremock::MockServer;
 
 fn client(server: &MockServer) -> Client {
@@ -131,7 +131,9 @@ async fn failures_use_the_documented_status() {
         .create(&NamespaceId::from("ns"), &grant)
         .await
         .expect_err("mocked failure");
-    let Error::Api(e) = err else { panic!("typed") };
+    let CallError::Api(e) = err else {
+        panic!("typed")
+    };
     assert!(e.is_already_exists());
     assert_eq!(e.status(), 400);
 

@@ -20,7 +20,7 @@ use vsphere_api::vcenter::namespaces::instances::StorageSpec;
 use vsphere_api::vcenter::namespaces::management_services::access_grants::workload_selector_create_spec::WorkloadType;
 use vsphere_api::vcenter::namespaces::management_services::access_grants::{self, WorkloadSelectorCreateSpec};
 use vsphere_api::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec;
-use vsphere_api::{Client, Error, ErrorType, OperationError};
+use vsphere_api::{Client, CallError, ErrorType, OperationError};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -87,7 +87,7 @@ where
     T: std::fmt::Debug,
     E: OperationError + std::fmt::Debug + 'static,
     F: Fn(Client) -> Fut,
-    Fut: Future<Output = Result<T, Error<E>>>,
+    Fut: Future<Output = Result<T, CallError<E>>>,
 {
     assert!(!documented.is_empty());
     for (status, kind) in documented {
@@ -98,7 +98,7 @@ where
             .mount(server)
             .await;
         let outcome = call(client(server)).await;
-        let Err(Error::Api(e)) = outcome else {
+        let Err(CallError::Api(e)) = outcome else {
             panic!("{status} {kind}: expected the service's error, got {outcome:?}")
         };
         assert_eq!(e.std_error().status(), *status);
@@ -412,7 +412,7 @@ async fn create_from_host_rules_are_checked_before_sending() {
     let offline = api.esx().settings().depots().offline();
 
     let missing = ConnectionSpec::new(AuthenticationType::UsernamePassword);
-    let Err(Error::InvalidRequest(e)) = offline.create_from_host(&missing).await else {
+    let Err(CallError::InvalidRequest(e)) = offline.create_from_host(&missing).await else {
         panic!("refused")
     };
     assert_eq!(
@@ -422,14 +422,14 @@ async fn create_from_host_rules_are_checked_before_sending() {
 
     let mut both = password_spec();
     both.host = Some(HostSystemId::from("host-21"));
-    let Err(Error::InvalidRequest(e)) = offline.create_from_host(&both).await else {
+    let Err(CallError::InvalidRequest(e)) = offline.create_from_host(&both).await else {
         panic!("refused")
     };
     assert_eq!(e.field, "spec.host");
 
     let mut existing = ConnectionSpec::new(AuthenticationType::Existing);
     existing.host_credential = password_spec().host_credential;
-    let Err(Error::InvalidRequest(e)) = offline.create_from_host(&existing).await else {
+    let Err(CallError::InvalidRequest(e)) = offline.create_from_host(&existing).await else {
         panic!("refused")
     };
     assert_eq!(
@@ -445,7 +445,7 @@ async fn create_from_host_rules_are_checked_before_sending() {
         }
         credentials.ssl_certificate = Some("-----BEGIN CERTIFICATE-----".into());
     }
-    let Err(Error::InvalidRequest(e)) = offline.create_from_host(&pinned).await else {
+    let Err(CallError::InvalidRequest(e)) = offline.create_from_host(&pinned).await else {
         panic!("refused")
     };
     assert_eq!(e.field, "spec.host_credential.ssl_certificate");
@@ -550,7 +550,7 @@ async fn access_grant_name_must_be_an_rfc_1123_label() {
         .management_services()
         .access_grants();
     for bad in ["-grant", "grant-", "Grant", "grant_1", "", &"a".repeat(64)] {
-        let Err(Error::InvalidRequest(e)) = grants.create(&namespace, &grant(bad)).await else {
+        let Err(CallError::InvalidRequest(e)) = grants.create(&namespace, &grant(bad)).await else {
             panic!("{bad:?} refused")
         };
         assert_eq!(e.field, "spec.access_grant", "{bad:?}");
@@ -663,7 +663,7 @@ async fn wrong_password_gives_unauthenticated() {
         .login("administrator@vsphere.local", "wrong")
         .await
         .expect_err("refused");
-    let Error::Api(e) = &err else {
+    let CallError::Api(e) = &err else {
         panic!("{err:?}")
     };
     // The login is the runtime's: its error is the standard error, of the kind sent.
@@ -700,7 +700,9 @@ async fn a_call_without_login_gets_the_typed_unauthenticated_error() {
         .create(&namespace, &grant("grant-1"))
         .await
         .expect_err("401");
-    let Error::Api(e) = err else { panic!("typed") };
+    let CallError::Api(e) = err else {
+        panic!("typed")
+    };
     assert!(matches!(e, access_grants::CreateError::Unauthenticated(_)));
     assert_eq!(
         e.std_error().to_string(),
@@ -723,7 +725,7 @@ async fn a_success_that_does_not_decode_keeps_the_body() {
         .get()
         .await
         .expect_err("bad");
-    let Error::Decode { status, body, .. } = err else {
+    let CallError::Decode { status, body, .. } = err else {
         panic!("decode error: {err:?}")
     };
     assert_eq!((status, body.as_str()), (200, r#"{"user":7}"#));
@@ -746,7 +748,7 @@ async fn a_success_that_does_not_decode_keeps_the_body() {
         .await
         .expect_err("bad");
     assert!(
-        matches!(&err, Error::Decode { body, .. } if body == "<redacted>"),
+        matches!(&err, CallError::Decode { body, .. } if body == "<redacted>"),
         "{err:?}"
     );
 }
@@ -762,7 +764,7 @@ async fn dot_segments_and_empty_ids_are_refused() {
             .get(&TaskId::from(bad))
             .await
             .expect_err("refused");
-        let Error::InvalidRequest(e) = err else {
+        let CallError::InvalidRequest(e) = err else {
             panic!("{bad:?}: {err:?}")
         };
         assert_eq!(e.field, "task", "{bad:?}");

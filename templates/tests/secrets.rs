@@ -14,8 +14,6 @@ use vsphere_api::{Client, TokenForm};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-mod support;
-
 const PASSWORD: &str = "Pa55-w0rd-never-logged";
 const SESSION: &str = "sess-7f3a-never-logged";
 const TOKEN: &str = "tok-91b2-never-logged";
@@ -66,7 +64,7 @@ fn host_spec() -> ConnectionSpec {
 }
 
 fn tar_bytes() -> Vec<u8> {
-    support::tar(&[("a.log", 0)])
+    vsphere_api::mock::tar(&[("a.log", 0)])
 }
 
 #[tokio::test]

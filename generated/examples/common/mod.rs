@@ -48,9 +48,9 @@ impl Connection {
 }
 
 /// An error as a person reads it: the first message, the error type and the status.
-pub fn describe<E: OperationError + 'static>(error: &vsphere_api::Error<E>) -> String {
+pub fn describe<E: OperationError + 'static>(error: &vsphere_api::CallError<E>) -> String {
     match error {
-        vsphere_api::Error::Api(e) => {
+        vsphere_api::CallError::Api(e) => {
             let std = e.std_error();
             let kind = std
                 .error_type()

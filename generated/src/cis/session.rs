@@ -20,7 +20,7 @@ impl<'a> Api<'a> {
     pub async fn create(
         &self,
         credentials: &::vapi_runtime::Credentials,
-    ) -> Result<::vapi_runtime::Secret, ::vapi_runtime::Error<CreateError>> {
+    ) -> Result<::vapi_runtime::Secret, ::vapi_runtime::CallError<CreateError>> {
         let call = ::vapi_runtime::codegen::Call::new(
                 "Cis.Session_create",
                 ::vapi_runtime::codegen::Method::POST,
@@ -37,7 +37,7 @@ impl<'a> Api<'a> {
     /// A session identifier is expected as part of the request.
     ///
     /// `DELETE /session`
-    pub async fn delete(&self) -> Result<(), ::vapi_runtime::Error<DeleteError>> {
+    pub async fn delete(&self) -> Result<(), ::vapi_runtime::CallError<DeleteError>> {
         let call = ::vapi_runtime::codegen::Call::new(
             "Cis.Session_delete",
             ::vapi_runtime::codegen::Method::DELETE,
@@ -55,7 +55,7 @@ impl<'a> Api<'a> {
     /// This API is meant to serve the needs of various front-end projects that may want to display the name of the user. Examples of this include various web-based user interfaces and logging facilities.
     ///
     /// `GET /session`
-    pub async fn get(&self) -> Result<Info, ::vapi_runtime::Error<GetError>> {
+    pub async fn get(&self) -> Result<Info, ::vapi_runtime::CallError<GetError>> {
         let call = ::vapi_runtime::codegen::Call::new(
             "Cis.Session_get",
             ::vapi_runtime::codegen::Method::GET,
@@ -93,6 +93,9 @@ impl Info {
 }
 
 /// The errors of `create` (`POST /session`), one variant per error the spec documents.
+///
+/// The answer's status, kind and messages: the methods of
+/// [`OperationError`](crate::OperationError) (`status`, `error_type`, `messages`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateError {
@@ -120,40 +123,16 @@ impl CreateError {
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
-
-    /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &::vapi_runtime::StdError {
-        match self {
-            Self::Unauthenticated(error)
-            | Self::ServiceUnavailable(error)
-            | Self::Undocumented(error) => error,
-        }
-    }
-
-    /// The HTTP status of the answer.
-    pub fn status(&self) -> u16 {
-        self.std_error().status()
-    }
-
-    /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
-        self.std_error().error_type()
-    }
-
-    /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
-        self.std_error().messages()
-    }
 }
 
 impl ::vapi_runtime::OperationError for CreateError {
     fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
-        let documented = match error.status() {
+        let implied = match error.status() {
             401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
             503 => Some(::vapi_runtime::ErrorType::ServiceUnavailable),
             _ => None,
         };
-        error.infer_error_type(documented);
+        error.infer_error_type(implied);
         match error.error_type() {
             Some(::vapi_runtime::ErrorType::Unauthenticated) => {
                 Self::Unauthenticated(error)
@@ -166,7 +145,11 @@ impl ::vapi_runtime::OperationError for CreateError {
     }
 
     fn std_error(&self) -> &::vapi_runtime::StdError {
-        CreateError::std_error(self)
+        match self {
+            Self::Unauthenticated(error)
+            | Self::ServiceUnavailable(error)
+            | Self::Undocumented(error) => error,
+        }
     }
 }
 
@@ -180,11 +163,14 @@ impl ::std::fmt::Display for CreateError {
 
 impl ::std::error::Error for CreateError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.std_error())
+        Some(::vapi_runtime::OperationError::std_error(self))
     }
 }
 
 /// The errors of `delete` (`DELETE /session`), one variant per error the spec documents.
+///
+/// The answer's status, kind and messages: the methods of
+/// [`OperationError`](crate::OperationError) (`status`, `error_type`, `messages`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteError {
@@ -202,37 +188,15 @@ impl DeleteError {
     pub fn is_unauthenticated(&self) -> bool {
         matches!(self, Self::Unauthenticated(_))
     }
-
-    /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &::vapi_runtime::StdError {
-        match self {
-            Self::Unauthenticated(error) | Self::Undocumented(error) => error,
-        }
-    }
-
-    /// The HTTP status of the answer.
-    pub fn status(&self) -> u16 {
-        self.std_error().status()
-    }
-
-    /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
-        self.std_error().error_type()
-    }
-
-    /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
-        self.std_error().messages()
-    }
 }
 
 impl ::vapi_runtime::OperationError for DeleteError {
     fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
-        let documented = match error.status() {
+        let implied = match error.status() {
             401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
             _ => None,
         };
-        error.infer_error_type(documented);
+        error.infer_error_type(implied);
         match error.error_type() {
             Some(::vapi_runtime::ErrorType::Unauthenticated) => {
                 Self::Unauthenticated(error)
@@ -242,7 +206,9 @@ impl ::vapi_runtime::OperationError for DeleteError {
     }
 
     fn std_error(&self) -> &::vapi_runtime::StdError {
-        DeleteError::std_error(self)
+        match self {
+            Self::Unauthenticated(error) | Self::Undocumented(error) => error,
+        }
     }
 }
 
@@ -256,11 +222,14 @@ impl ::std::fmt::Display for DeleteError {
 
 impl ::std::error::Error for DeleteError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.std_error())
+        Some(::vapi_runtime::OperationError::std_error(self))
     }
 }
 
 /// The errors of `get` (`GET /session`), one variant per error the spec documents.
+///
+/// The answer's status, kind and messages: the methods of
+/// [`OperationError`](crate::OperationError) (`status`, `error_type`, `messages`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetError {
@@ -278,37 +247,15 @@ impl GetError {
     pub fn is_unauthenticated(&self) -> bool {
         matches!(self, Self::Unauthenticated(_))
     }
-
-    /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &::vapi_runtime::StdError {
-        match self {
-            Self::Unauthenticated(error) | Self::Undocumented(error) => error,
-        }
-    }
-
-    /// The HTTP status of the answer.
-    pub fn status(&self) -> u16 {
-        self.std_error().status()
-    }
-
-    /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
-        self.std_error().error_type()
-    }
-
-    /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
-        self.std_error().messages()
-    }
 }
 
 impl ::vapi_runtime::OperationError for GetError {
     fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
-        let documented = match error.status() {
+        let implied = match error.status() {
             401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
             _ => None,
         };
-        error.infer_error_type(documented);
+        error.infer_error_type(implied);
         match error.error_type() {
             Some(::vapi_runtime::ErrorType::Unauthenticated) => {
                 Self::Unauthenticated(error)
@@ -318,7 +265,9 @@ impl ::vapi_runtime::OperationError for GetError {
     }
 
     fn std_error(&self) -> &::vapi_runtime::StdError {
-        GetError::std_error(self)
+        match self {
+            Self::Unauthenticated(error) | Self::Undocumented(error) => error,
+        }
     }
 }
 
@@ -332,6 +281,6 @@ impl ::std::fmt::Display for GetError {
 
 impl ::std::error::Error for GetError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.std_error())
+        Some(::vapi_runtime::OperationError::std_error(self))
     }
 }

@@ -18,7 +18,7 @@ impl<'a> Api<'a> {
     pub async fn cancel(
         &self,
         task: &crate::ids::TaskId,
-    ) -> Result<(), ::vapi_runtime::Error<CancelError>> {
+    ) -> Result<(), ::vapi_runtime::CallError<CancelError>> {
         let task = ::vapi_runtime::codegen::path_value("task", task.as_str())?;
         let call = ::vapi_runtime::codegen::Call::new(
                 "Cis.Tasks_cancel",
@@ -37,7 +37,7 @@ impl<'a> Api<'a> {
     pub async fn get(
         &self,
         task: &crate::ids::TaskId,
-    ) -> Result<crate::cis::task::Info, ::vapi_runtime::Error<GetError>> {
+    ) -> Result<crate::cis::task::Info, ::vapi_runtime::CallError<GetError>> {
         let task = ::vapi_runtime::codegen::path_value("task", task.as_str())?;
         let call = ::vapi_runtime::codegen::Call::new(
             "Cis.Tasks_get",
@@ -50,6 +50,9 @@ impl<'a> Api<'a> {
 }
 
 /// The errors of `cancel` (`POST /cis/tasks/{task}`), one variant per error the spec documents.
+///
+/// The answer's status, kind and messages: the methods of
+/// [`OperationError`](crate::OperationError) (`status`, `error_type`, `messages`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CancelError {
@@ -117,40 +120,11 @@ impl CancelError {
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
-
-    /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &::vapi_runtime::StdError {
-        match self {
-            Self::NotAllowedInCurrentState(error)
-            | Self::Unsupported(error)
-            | Self::Unauthenticated(error)
-            | Self::Unauthorized(error)
-            | Self::NotFound(error)
-            | Self::Error(error)
-            | Self::ServiceUnavailable(error)
-            | Self::Undocumented(error) => error,
-        }
-    }
-
-    /// The HTTP status of the answer.
-    pub fn status(&self) -> u16 {
-        self.std_error().status()
-    }
-
-    /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
-        self.std_error().error_type()
-    }
-
-    /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
-        self.std_error().messages()
-    }
 }
 
 impl ::vapi_runtime::OperationError for CancelError {
     fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
-        let documented = match error.status() {
+        let implied = match error.status() {
             401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
             403 => Some(::vapi_runtime::ErrorType::Unauthorized),
             404 => Some(::vapi_runtime::ErrorType::NotFound),
@@ -158,7 +132,7 @@ impl ::vapi_runtime::OperationError for CancelError {
             503 => Some(::vapi_runtime::ErrorType::ServiceUnavailable),
             _ => None,
         };
-        error.infer_error_type(documented);
+        error.infer_error_type(implied);
         match error.error_type() {
             Some(::vapi_runtime::ErrorType::NotAllowedInCurrentState) => {
                 Self::NotAllowedInCurrentState(error)
@@ -178,7 +152,16 @@ impl ::vapi_runtime::OperationError for CancelError {
     }
 
     fn std_error(&self) -> &::vapi_runtime::StdError {
-        CancelError::std_error(self)
+        match self {
+            Self::NotAllowedInCurrentState(error)
+            | Self::Unsupported(error)
+            | Self::Unauthenticated(error)
+            | Self::Unauthorized(error)
+            | Self::NotFound(error)
+            | Self::Error(error)
+            | Self::ServiceUnavailable(error)
+            | Self::Undocumented(error) => error,
+        }
     }
 }
 
@@ -192,11 +175,14 @@ impl ::std::fmt::Display for CancelError {
 
 impl ::std::error::Error for CancelError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.std_error())
+        Some(::vapi_runtime::OperationError::std_error(self))
     }
 }
 
 /// The errors of `get` (`GET /cis/tasks/{task}`), one variant per error the spec documents.
+///
+/// The answer's status, kind and messages: the methods of
+/// [`OperationError`](crate::OperationError) (`status`, `error_type`, `messages`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetError {
@@ -248,38 +234,11 @@ impl GetError {
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
-
-    /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &::vapi_runtime::StdError {
-        match self {
-            Self::Unauthenticated(error)
-            | Self::Unauthorized(error)
-            | Self::NotFound(error)
-            | Self::Error(error)
-            | Self::ServiceUnavailable(error)
-            | Self::Undocumented(error) => error,
-        }
-    }
-
-    /// The HTTP status of the answer.
-    pub fn status(&self) -> u16 {
-        self.std_error().status()
-    }
-
-    /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
-        self.std_error().error_type()
-    }
-
-    /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
-        self.std_error().messages()
-    }
 }
 
 impl ::vapi_runtime::OperationError for GetError {
     fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
-        let documented = match error.status() {
+        let implied = match error.status() {
             401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
             403 => Some(::vapi_runtime::ErrorType::Unauthorized),
             404 => Some(::vapi_runtime::ErrorType::NotFound),
@@ -287,7 +246,7 @@ impl ::vapi_runtime::OperationError for GetError {
             503 => Some(::vapi_runtime::ErrorType::ServiceUnavailable),
             _ => None,
         };
-        error.infer_error_type(documented);
+        error.infer_error_type(implied);
         match error.error_type() {
             Some(::vapi_runtime::ErrorType::Unauthenticated) => {
                 Self::Unauthenticated(error)
@@ -303,7 +262,14 @@ impl ::vapi_runtime::OperationError for GetError {
     }
 
     fn std_error(&self) -> &::vapi_runtime::StdError {
-        GetError::std_error(self)
+        match self {
+            Self::Unauthenticated(error)
+            | Self::Unauthorized(error)
+            | Self::NotFound(error)
+            | Self::Error(error)
+            | Self::ServiceUnavailable(error)
+            | Self::Undocumented(error) => error,
+        }
     }
 }
 
@@ -317,6 +283,6 @@ impl ::std::fmt::Display for GetError {
 
 impl ::std::error::Error for GetError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.std_error())
+        Some(::vapi_runtime::OperationError::std_error(self))
     }
 }

@@ -64,7 +64,7 @@ fn default_docs(model: &Model) -> Vec<String> {
             .to_owned(),
         "from it, one accessor per segment of the service's name. Resource ids have a type each"
             .to_owned(),
-        "(module `ids`); each operation has its own error enum, inside the runtime's `Error`."
+        "(module `ids`); each operation has its own error enum, inside `CallError`; all convert into `Error`."
             .to_owned(),
     ]
 }

@@ -18,7 +18,6 @@ pub fn error_enum(op: &Operation) -> TokenStream {
     let method = names::unraw(&op.method_name);
     let std_error = runtime::item("StdError");
     let error_type = runtime::item("ErrorType");
-    let message = runtime::item("LocalizableMessage");
     let operation_error = runtime::item("OperationError");
     let doc = format!(
         " The errors of `{method}` (`{} {}`), one variant per error the spec documents.",
@@ -74,6 +73,18 @@ pub fn error_enum(op: &Operation) -> TokenStream {
         let value = kind_value(case, &error_type);
         Some(quote!(#status => Some(#value),))
     });
+    let by_status: Vec<TokenStream> = by_status.collect();
+    // Without a status whose kind the spec implies, there is nothing to match on.
+    let implied = if by_status.is_empty() {
+        quote!(None)
+    } else {
+        quote! {
+            match error.status() {
+                #(#by_status)*
+                _ => None,
+            }
+        }
+    };
     let documented = op.errors.iter().flat_map(|case| {
         case.statuses.iter().map(move |status| {
             let status = Literal::u16_unsuffixed(*status);
@@ -83,6 +94,9 @@ pub fn error_enum(op: &Operation) -> TokenStream {
     });
     quote! {
         #[doc = #doc]
+        ///
+        /// The answer's status, kind and messages: the methods of
+        /// [`OperationError`](crate::OperationError) (`status`, `error_type`, `messages`).
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
@@ -97,36 +111,12 @@ pub fn error_enum(op: &Operation) -> TokenStream {
 
             #(#predicates)*
 
-            /// The standard error behind the variant: status, messages, data, raw body.
-            pub fn std_error(&self) -> &#std_error {
-                match self {
-                    #(#std_arms)|* | Self::Undocumented(error) => error,
-                }
-            }
-
-            /// The HTTP status of the answer.
-            pub fn status(&self) -> u16 {
-                self.std_error().status()
-            }
-
-            /// The error kind: as the body said it, or as the status implies when it did not.
-            pub fn error_type(&self) -> Option<&#error_type> {
-                self.std_error().error_type()
-            }
-
-            /// The localizable messages, the first one describing the error itself.
-            pub fn messages(&self) -> &[#message] {
-                self.std_error().messages()
-            }
         }
 
         impl #operation_error for #name {
             fn from_std(mut error: #std_error) -> Self {
-                let documented = match error.status() {
-                    #(#by_status)*
-                    _ => None,
-                };
-                error.infer_error_type(documented);
+                let implied = #implied;
+                error.infer_error_type(implied);
                 match error.error_type() {
                     #(#arms)*
                     _ => Self::Undocumented(error),
@@ -134,7 +124,9 @@ pub fn error_enum(op: &Operation) -> TokenStream {
             }
 
             fn std_error(&self) -> &#std_error {
-                #name::std_error(self)
+                match self {
+                    #(#std_arms)|* | Self::Undocumented(error) => error,
+                }
             }
         }
 
@@ -148,7 +140,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
 
         impl ::std::error::Error for #name {
             fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-                Some(self.std_error())
+                Some(#operation_error::std_error(self))
             }
         }
     }
@@ -165,6 +157,7 @@ fn kind_value(case: &ErrorCase, error_type: &TokenStream) -> TokenStream {
     }
 }
 
+/// The description as one line of prose rustdoc accepts (markup escaped as in every doc).
 fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    super::docs::prose(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }

@@ -65,7 +65,7 @@ pub fn mock_file(model: &Model) -> TokenStream {
         // Deprecated operations and types have mocks too; naming them is no use to warn about.
         #![allow(deprecated)]
 
-        pub use ::vapi_runtime::mock::{MockServer, MockSpec, OperationMock};
+        pub use ::vapi_runtime::mock::{tar, MockServer, MockSpec, OperationMock};
 
         /// One method per operation: `server.mock_<service>_<operation>()`, then `.returns(..)`
         /// or `.fails_with(ErrorType::..)`.

@@ -147,7 +147,7 @@ fn method(scope: &Scope, op: &Operation) -> TokenStream {
         #new_call::new(#op_id, #method::#http_method, #template, #path)
             #(#fixed)* #basic #body #secret_answer
     };
-    let result = runtime::item("Error");
+    let result = runtime::item("CallError");
     let exchange = quote!(self.client.#send::<#error>(#call_local).await?);
     let mutable = (!query.is_empty()).then(|| quote!(mut));
     let build = quote!(let #mutable #call_local = #request; #(#query)*);

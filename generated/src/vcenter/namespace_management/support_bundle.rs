@@ -38,7 +38,7 @@ impl<'a> Api<'a> {
     pub async fn create(
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
-    ) -> Result<Location, ::vapi_runtime::Error<CreateError>> {
+    ) -> Result<Location, ::vapi_runtime::CallError<CreateError>> {
         let cluster = ::vapi_runtime::codegen::path_value("cluster", cluster.as_str())?;
         let call = ::vapi_runtime::codegen::Call::new(
                 "Vcenter.NamespaceManagement.SupportBundle_create",
@@ -116,6 +116,9 @@ impl ::std::fmt::Debug for Token {
 }
 
 /// The errors of `create` (`POST /vcenter/namespace-management/clusters/{cluster}/support-bundle`), one variant per error the spec documents.
+///
+/// The answer's status, kind and messages: the methods of
+/// [`OperationError`](crate::OperationError) (`status`, `error_type`, `messages`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateError {
@@ -159,44 +162,18 @@ impl CreateError {
     pub fn is_error(&self) -> bool {
         matches!(self, Self::Error(_))
     }
-
-    /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &::vapi_runtime::StdError {
-        match self {
-            Self::Unauthenticated(error)
-            | Self::Unauthorized(error)
-            | Self::NotFound(error)
-            | Self::Error(error)
-            | Self::Undocumented(error) => error,
-        }
-    }
-
-    /// The HTTP status of the answer.
-    pub fn status(&self) -> u16 {
-        self.std_error().status()
-    }
-
-    /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
-        self.std_error().error_type()
-    }
-
-    /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
-        self.std_error().messages()
-    }
 }
 
 impl ::vapi_runtime::OperationError for CreateError {
     fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
-        let documented = match error.status() {
+        let implied = match error.status() {
             401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
             403 => Some(::vapi_runtime::ErrorType::Unauthorized),
             404 => Some(::vapi_runtime::ErrorType::NotFound),
             500 => Some(::vapi_runtime::ErrorType::Error),
             _ => None,
         };
-        error.infer_error_type(documented);
+        error.infer_error_type(implied);
         match error.error_type() {
             Some(::vapi_runtime::ErrorType::Unauthenticated) => {
                 Self::Unauthenticated(error)
@@ -209,7 +186,13 @@ impl ::vapi_runtime::OperationError for CreateError {
     }
 
     fn std_error(&self) -> &::vapi_runtime::StdError {
-        CreateError::std_error(self)
+        match self {
+            Self::Unauthenticated(error)
+            | Self::Unauthorized(error)
+            | Self::NotFound(error)
+            | Self::Error(error)
+            | Self::Undocumented(error) => error,
+        }
     }
 }
 
@@ -225,6 +208,6 @@ impl ::std::fmt::Display for CreateError {
 
 impl ::std::error::Error for CreateError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.std_error())
+        Some(::vapi_runtime::OperationError::std_error(self))
     }
 }

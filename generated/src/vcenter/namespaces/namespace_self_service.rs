@@ -28,7 +28,7 @@ impl<'a> Api<'a> {
         &self,
         cluster: &crate::ids::ClusterComputeResourceId,
         spec: &ActivateTemplateSpec,
-    ) -> Result<(), ::vapi_runtime::Error<ActivateWithTemplateError>> {
+    ) -> Result<(), ::vapi_runtime::CallError<ActivateWithTemplateError>> {
         let cluster = ::vapi_runtime::codegen::path_value("cluster", cluster.as_str())?;
         let call = ::vapi_runtime::codegen::Call::new(
                 "Vcenter.Namespaces.NamespaceSelfService_activateWithTemplate",
@@ -114,6 +114,9 @@ impl ActivateTemplateSpec {
 }
 
 /// The errors of `activate_with_template` (`POST /vcenter/namespaces/namespace-self-service/{cluster}`), one variant per error the spec documents.
+///
+/// The answer's status, kind and messages: the methods of
+/// [`OperationError`](crate::OperationError) (`status`, `error_type`, `messages`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ActivateWithTemplateError {
@@ -189,47 +192,17 @@ impl ActivateWithTemplateError {
     pub fn is_unable_to_allocate_resource(&self) -> bool {
         matches!(self, Self::UnableToAllocateResource(_))
     }
-
-    /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &::vapi_runtime::StdError {
-        match self {
-            Self::AlreadyExists(error)
-            | Self::InvalidArgument(error)
-            | Self::NotAllowedInCurrentState(error)
-            | Self::Unauthenticated(error)
-            | Self::Unauthorized(error)
-            | Self::NotFound(error)
-            | Self::Error(error)
-            | Self::UnableToAllocateResource(error)
-            | Self::Undocumented(error) => error,
-        }
-    }
-
-    /// The HTTP status of the answer.
-    pub fn status(&self) -> u16 {
-        self.std_error().status()
-    }
-
-    /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
-        self.std_error().error_type()
-    }
-
-    /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
-        self.std_error().messages()
-    }
 }
 
 impl ::vapi_runtime::OperationError for ActivateWithTemplateError {
     fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
-        let documented = match error.status() {
+        let implied = match error.status() {
             401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
             403 => Some(::vapi_runtime::ErrorType::Unauthorized),
             404 => Some(::vapi_runtime::ErrorType::NotFound),
             _ => None,
         };
-        error.infer_error_type(documented);
+        error.infer_error_type(implied);
         match error.error_type() {
             Some(::vapi_runtime::ErrorType::AlreadyExists) => Self::AlreadyExists(error),
             Some(::vapi_runtime::ErrorType::InvalidArgument) => {
@@ -252,7 +225,17 @@ impl ::vapi_runtime::OperationError for ActivateWithTemplateError {
     }
 
     fn std_error(&self) -> &::vapi_runtime::StdError {
-        ActivateWithTemplateError::std_error(self)
+        match self {
+            Self::AlreadyExists(error)
+            | Self::InvalidArgument(error)
+            | Self::NotAllowedInCurrentState(error)
+            | Self::Unauthenticated(error)
+            | Self::Unauthorized(error)
+            | Self::NotFound(error)
+            | Self::Error(error)
+            | Self::UnableToAllocateResource(error)
+            | Self::Undocumented(error) => error,
+        }
     }
 }
 
@@ -268,6 +251,6 @@ impl ::std::fmt::Display for ActivateWithTemplateError {
 
 impl ::std::error::Error for ActivateWithTemplateError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.std_error())
+        Some(::vapi_runtime::OperationError::std_error(self))
     }
 }

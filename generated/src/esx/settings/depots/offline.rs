@@ -29,7 +29,7 @@ impl<'a> Api<'a> {
         spec: &ConnectionSpec,
     ) -> Result<
         ::vapi_runtime::Task<DepotExtractInfo>,
-        ::vapi_runtime::Error<CreateFromHostError>,
+        ::vapi_runtime::CallError<CreateFromHostError>,
     > {
         ::vapi_runtime::Check::check(spec, "spec")?;
         let call = ::vapi_runtime::codegen::Call::new(
@@ -266,6 +266,9 @@ impl ::vapi_runtime::Check for HostCredentials {
 }
 
 /// The errors of `create_from_host` (`POST /esx/settings/depots/offline`), one variant per error the spec documents.
+///
+/// The answer's status, kind and messages: the methods of
+/// [`OperationError`](crate::OperationError) (`status`, `error_type`, `messages`).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateFromHostError {
@@ -325,46 +328,18 @@ impl CreateFromHostError {
     pub fn is_service_unavailable(&self) -> bool {
         matches!(self, Self::ServiceUnavailable(_))
     }
-
-    /// The standard error behind the variant: status, messages, data, raw body.
-    pub fn std_error(&self) -> &::vapi_runtime::StdError {
-        match self {
-            Self::InvalidArgument(error)
-            | Self::UnverifiedPeer(error)
-            | Self::Unauthenticated(error)
-            | Self::NotFound(error)
-            | Self::Error(error)
-            | Self::ServiceUnavailable(error)
-            | Self::Undocumented(error) => error,
-        }
-    }
-
-    /// The HTTP status of the answer.
-    pub fn status(&self) -> u16 {
-        self.std_error().status()
-    }
-
-    /// The error kind: as the body said it, or as the status implies when it did not.
-    pub fn error_type(&self) -> Option<&::vapi_runtime::ErrorType> {
-        self.std_error().error_type()
-    }
-
-    /// The localizable messages, the first one describing the error itself.
-    pub fn messages(&self) -> &[::vapi_runtime::LocalizableMessage] {
-        self.std_error().messages()
-    }
 }
 
 impl ::vapi_runtime::OperationError for CreateFromHostError {
     fn from_std(mut error: ::vapi_runtime::StdError) -> Self {
-        let documented = match error.status() {
+        let implied = match error.status() {
             401 => Some(::vapi_runtime::ErrorType::Unauthenticated),
             404 => Some(::vapi_runtime::ErrorType::NotFound),
             500 => Some(::vapi_runtime::ErrorType::Error),
             503 => Some(::vapi_runtime::ErrorType::ServiceUnavailable),
             _ => None,
         };
-        error.infer_error_type(documented);
+        error.infer_error_type(implied);
         match error.error_type() {
             Some(::vapi_runtime::ErrorType::InvalidArgument) => {
                 Self::InvalidArgument(error)
@@ -385,7 +360,15 @@ impl ::vapi_runtime::OperationError for CreateFromHostError {
     }
 
     fn std_error(&self) -> &::vapi_runtime::StdError {
-        CreateFromHostError::std_error(self)
+        match self {
+            Self::InvalidArgument(error)
+            | Self::UnverifiedPeer(error)
+            | Self::Unauthenticated(error)
+            | Self::NotFound(error)
+            | Self::Error(error)
+            | Self::ServiceUnavailable(error)
+            | Self::Undocumented(error) => error,
+        }
     }
 }
 
@@ -401,6 +384,6 @@ impl ::std::fmt::Display for CreateFromHostError {
 
 impl ::std::error::Error for CreateFromHostError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-        Some(self.std_error())
+        Some(::vapi_runtime::OperationError::std_error(self))
     }
 }

@@ -2,7 +2,9 @@
 //! Typed mocks of every operation, on `wiremock` (feature `mock`).
 
 #![allow(deprecated)]
-pub use ::vapi_runtime::mock::{tar, MockServer, MockSpec, OperationMock};
+pub use ::vapi_runtime::mock::{
+    tar, Answers, BundleMock, MockServer, MockSpec, OperationMock, TaskMock,
+};
 
 /// One method per operation: `server.mock_<service>_<operation>()`, then `.returns(..)`
 /// or `.fails_with(ErrorType::..)`.
@@ -61,6 +63,17 @@ pub trait MockVsphere {
     fn mock_vcenter_namespaces_namespace_self_service_activate_with_template(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
+
+    /// Mocks the life of task `id` as the task service tells it:
+    /// `.running(polls, percent)`, then `.succeeds(result)` or `.fails_with(kind, message)`.
+    fn mock_task(&self, id: &crate::ids::TaskId) -> ::vapi_runtime::mock::TaskMock<'_>;
+
+    /// Mocks the download of a support bundle for `token`: `.serves(tar(..))` mounts
+    /// it and gives the URL to put in the bundle's location.
+    fn mock_support_bundle_download(
+        &self,
+        token: &str,
+    ) -> ::vapi_runtime::mock::BundleMock<'_>;
 }
 
 impl MockVsphere for ::vapi_runtime::mock::MockServer {
@@ -229,5 +242,16 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
                 documented: crate::vcenter::namespaces::namespace_self_service::ActivateWithTemplateError::DOCUMENTED,
             },
         )
+    }
+
+    fn mock_task(&self, id: &crate::ids::TaskId) -> ::vapi_runtime::mock::TaskMock<'_> {
+        ::vapi_runtime::mock::TaskMock::new(self.mock_cis_tasks_get(), id.as_str())
+    }
+
+    fn mock_support_bundle_download(
+        &self,
+        token: &str,
+    ) -> ::vapi_runtime::mock::BundleMock<'_> {
+        ::vapi_runtime::mock::BundleMock::new(self, token)
     }
 }

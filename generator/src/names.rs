@@ -103,6 +103,12 @@ pub fn task_variant(method: &str) -> String {
     format!("{}_task", unraw(method))
 }
 
+/// The mock of a task's life, where the spec has a task service.
+pub const MOCK_TASK: &str = "mock_task";
+
+/// The mock of a support-bundle download, where the spec has a support-bundle location.
+pub const MOCK_BUNDLE_DOWNLOAD: &str = "mock_support_bundle_download";
+
 /// A typed mock: `mock_<service path>_<method>`, the operation id in snake case,
 /// `("Vcenter.NamespaceManagement.SupportBundle", "create")` ->
 /// `mock_vcenter_namespace_management_support_bundle_create`. The whole path, so a name

@@ -9,77 +9,51 @@ pub struct Info {
     /// Progress of the operation.
     ///
     /// This property is optional and it is only relevant when the value of *Cis.Task.Info.status* is one of *Cis.Task.Status.RUNNING*, *Cis.Task.Status.BLOCKED*, *Cis.Task.Status.SUCCEEDED*, or *Cis.Task.Status.FAILED*.
-    ///
-    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<Progress>,
     /// Result of the operation. If an operation reports partial results before it completes, this property could be set before the *Cis.Task.Info.status* has the value *Cis.Task.Status.SUCCEEDED*. The value could change as the operation progresses.
     ///
     /// This property will be missing or `null` if the operation does not return a result or if the result is not available at the current step of the operation.
-    ///
-    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<::serde_json::Value>,
     /// Description of the operation associated with the task.
-    ///
-    /// Since vSphere API 6.7.
     pub description: ::vapi_runtime::LocalizableMessage,
     /// Identifier of the service containing the operation.
-    ///
-    /// Since vSphere API 6.7.
     pub service: crate::ids::ServiceId,
     /// Identifier of the operation associated with the task.
-    ///
-    /// Since vSphere API 6.7.
     pub operation: crate::ids::OperationId,
     /// Parent of the current task.
     ///
     /// This property will be missing or `null` if the task has no parent.
-    ///
-    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<crate::ids::TaskId>,
     /// Identifier of the target created by the operation or an existing one the operation performed on.
     ///
     /// This property will be missing or `null` if the operation has no target or multiple targets.
-    ///
-    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<crate::vapi::std::DynamicId>,
     /// Status of the operation associated with the task.
-    ///
-    /// Since vSphere API 6.7.
     pub status: Status,
     /// Flag to indicate whether or not the operation can be cancelled. The value may change as the operation progresses.
-    ///
-    /// Since vSphere API 6.7.
     pub cancelable: bool,
     /// Description of the error if the operation status is "FAILED".
     ///
     /// If missing or `null` the description of why the operation failed will be included in the result of the operation (see *Cis.Task.Info.result*).
-    ///
-    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<::vapi_runtime::StdErrorBody>,
     /// Time when the operation is started.
     ///
     /// This property is optional and it is only relevant when the value of *Cis.Task.Info.status* is one of *Cis.Task.Status.RUNNING*, *Cis.Task.Status.BLOCKED*, *Cis.Task.Status.SUCCEEDED*, or *Cis.Task.Status.FAILED*.
-    ///
-    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time when the operation is completed.
     ///
     /// This property is optional and it is only relevant when the value of *Cis.Task.Info.status* is one of *Cis.Task.Status.SUCCEEDED* or *Cis.Task.Status.FAILED*.
-    ///
-    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Name of the user who performed the operation.
     ///
     /// This property will be missing or `null` if the operation is performed by the system.
-    ///
-    /// Since vSphere API 6.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
 }
@@ -117,16 +91,10 @@ impl Info {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Progress {
     /// Total amount of the work for the operation. The work here represents the number of steps or the size of the data.
-    ///
-    /// Since vSphere API 6.7.
     pub total: i64,
     /// The amount of work completed, a value between 0 and *Cis.Task.Progress.total*.
-    ///
-    /// Since vSphere API 6.7.
     pub completed: i64,
     /// Message about the work progress.
-    ///
-    /// Since vSphere API 6.7.
     pub message: ::vapi_runtime::LocalizableMessage,
 }
 

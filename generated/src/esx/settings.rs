@@ -28,12 +28,8 @@ impl<'a> Api<'a> {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddOnSpec {
     /// Name of the add-on
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub name: String,
     /// Version of the add-on
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub version: String,
 }
 
@@ -50,21 +46,15 @@ impl AddOnSpec {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AlternativeImageSpec {
     /// Base image of the ESX.
-    ///
-    /// Since vSphere API 9.0.0.0.
     pub base_image: BaseImageSpec,
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image.
     ///
     /// If missing or `null`, no OEM customization will be applied.
-    ///
-    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnSpec>,
     /// Additional components which are part of the software specification. If value is not given for a particular component then version for that component will be picked from the constraints. These override the components present in *Esx.Settings.AlternativeImageSpec.add_on* and *Esx.Settings.AlternativeImageSpec.base_image*.
     ///
     /// If missing or `null`, no additional components are present in the software specification.
-    ///
-    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<
         ::std::collections::BTreeMap<crate::ids::ComponentId, Option<String>>,
@@ -72,8 +62,6 @@ pub struct AlternativeImageSpec {
     /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution.
     ///
     /// If missing or `null`, no solutions are present in the software specification.
-    ///
-    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<
         ::std::collections::BTreeMap<crate::ids::SolutionId, SolutionSpec>,
@@ -81,26 +69,18 @@ pub struct AlternativeImageSpec {
     /// Information about the Hardware Support Package (HSP) configured in the software specification.
     ///
     /// If missing or `null` or empty, no firmware info will be part of the software specification.
-    ///
-    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<HardwareSupportSpec>,
     /// Components to be removed from the software specification.
     ///
     /// If missing or `null` no component will be removed.
-    ///
-    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed_components: Option<
         ::std::collections::BTreeSet<crate::ids::ComponentId>,
     >,
     /// Display name of the Alternative Image. Supported encoding is UTF-8.
-    ///
-    /// Since vSphere API 9.0.0.0.
     pub display_name: String,
     /// Selection criteria used to select the alternative image for 1 or more hosts
-    ///
-    /// Since vSphere API 9.0.0.0.
     pub selection_criteria: SelectionCriteriaSpec,
 }
 
@@ -130,8 +110,6 @@ impl AlternativeImageSpec {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BaseImageSpec {
     /// Version of the base-image
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub version: String,
 }
 
@@ -148,15 +126,11 @@ impl BaseImageSpec {
 #[derive(Debug, Default, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HardwareSupportPackageSpec {
     /// Hardware Support Package (HSP) selected
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pkg: Option<String>,
     /// Version of the Hardware Support Package (HSP) selected (e.g. "20180128.1" or "v42")
     ///
     /// If missing or `null`, the system will use an empty string as the version.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
@@ -167,8 +141,6 @@ pub struct HardwareSupportPackageSpec {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HardwareSupportSpec {
     /// Map of Hardware Support Packages (HSPs) for the cluster. The key is the Hardware Support Manager (HSM) name and the value is the specification detailing the HSP configured for that HSM.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub packages: ::std::collections::BTreeMap<
         crate::ids::HsmId,
         HardwareSupportPackageSpec,
@@ -193,28 +165,20 @@ impl HardwareSupportSpec {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HostHardwareSpec {
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h
-    ///
-    /// Since vSphere API 9.0.0.0.
     pub vendor: String,
     /// Host's model name.
     ///
     /// If missing or `null`, model name will not be used for image selection Maps to "Product Name" in SMBIOS: System Information (Type 1) and offset 05h
-    ///
-    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<::std::collections::BTreeSet<String>>,
     /// Host's family name.
     ///
     /// If missing or `null`, family name will not be used for image selection Maps to "Family" in SMBIOS: System Information (Type 1) and offset 1Ah
-    ///
-    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub families: Option<::std::collections::BTreeSet<String>>,
     /// Host's OEM string.
     ///
     /// If missing or `null`, oem string will not be used for image selection Maps to SMBIOS: OEM Strings (Type 11)
-    ///
-    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oem_strings: Option<::std::collections::BTreeSet<String>>,
 }
@@ -244,22 +208,14 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::esx::settings::notification::Type>,
     /// The notification id.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub id: String,
     /// The time the notification was raised/found.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub time: ::chrono::DateTime<::chrono::Utc>,
     /// The notification message.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub message: ::vapi_runtime::LocalizableMessage,
     /// The resolution message, if any.
     ///
     /// Only set if there is a resolution available for this notification.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolution: Option<::vapi_runtime::LocalizableMessage>,
     /// The originator of the notification.
@@ -305,22 +261,16 @@ pub struct Notifications {
     /// Info notification messages reported.
     ///
     /// Only set if an info was reported by the task.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<Notification>>,
     /// Warning notification messages reported.
     ///
     /// Only set if an warning was reported by the task.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<Notification>>,
     /// Error notification messages reported.
     ///
     /// Only set if an error was reported by the task.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<Notification>>,
 }
@@ -331,14 +281,10 @@ pub struct Notifications {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SelectionCriteriaSpec {
     /// Specifies what type of selection (HOST_UUID, HOST_HARDWARE_SPEC) is to be used for selecting an image for a host. HOST_UUID is intended to be used when an image needs to be selected for a host based on the host's uuid. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h HOST_HARDWARE_SPEC is intended to be used when an image needs to be selected for 1 or more hosts based on the host's hardware specifications like vendor, model, family and oem string.
-    ///
-    /// Since vSphere API 9.0.0.0.
     pub selection_type: crate::esx::settings::selection_criteria_spec::SelectionType,
     /// Specifies the host's uuid for which an image needs to be selected. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h
     ///
     /// This property is optional and it is only relevant when the value of selection_type is *Esx.Settings.SelectionCriteriaSpec.SelectionType.HOST_UUID*.
-    ///
-    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_uuids: Option<::std::collections::BTreeSet<String>>,
     /// Specifies the host's hardware specification like vendor, model, family and oem string for which an image needs to be selected.
@@ -350,8 +296,6 @@ pub struct SelectionCriteriaSpec {
     /// Logic will be "OEM 1" AND ("Model Gen9" OR "Model Gen10") AND ("Family 1" OR "Family 2") AND ("OEM String 1" OR "OEM String 2")
     ///
     /// This property is optional and it is only relevant when the value of selection_type is *Esx.Settings.SelectionCriteriaSpec.SelectionType.HOST_HARDWARE_SPEC*.
-    ///
-    /// Since vSphere API 9.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_hardware_spec: Option<HostHardwareSpec>,
 }
@@ -375,21 +319,15 @@ impl SelectionCriteriaSpec {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SoftwareSpec {
     /// Base image of the ESX.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub base_image: BaseImageSpec,
     /// OEM customization on top of given base-image. The components in this customization override the components in the base base-image.
     ///
     /// If missing or `null`, no OEM customization will be applied.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_on: Option<AddOnSpec>,
     /// Additional components which should be part of the software specification. If value is not given for a particular component then version for that component will be picked from the constraints. These override the components present in *Esx.Settings.SoftwareSpec.add_on* and *Esx.Settings.SoftwareSpec.base_image*.
     ///
     /// If missing or `null`, no additional components will be installed.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<
         ::std::collections::BTreeMap<crate::ids::ComponentId, Option<String>>,
@@ -397,8 +335,6 @@ pub struct SoftwareSpec {
     /// Mapping from solution identifier to the solution specification. The key is the solution name and the value is the specification detailing components registered by that solution.
     ///
     /// If missing or `null`, no solutions are present in the software specification.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<
         ::std::collections::BTreeMap<crate::ids::SolutionId, SolutionSpec>,
@@ -406,8 +342,6 @@ pub struct SoftwareSpec {
     /// Information about the Hardware Support Package (HSP) configured in the software specification.
     ///
     /// If missing or `null` or empty, no firmware info will be part of the software specification.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardware_support: Option<HardwareSupportSpec>,
     /// Components to be removed from the software specification.
@@ -454,8 +388,6 @@ impl SoftwareSpec {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SolutionComponentSpec {
     /// Identifier of the component.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub component: crate::ids::ComponentId,
 }
 
@@ -472,12 +404,8 @@ impl SolutionComponentSpec {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SolutionSpec {
     /// Version of the solution.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub version: String,
     /// Components registered by the solution.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub components: Vec<SolutionComponentSpec>,
 }
 

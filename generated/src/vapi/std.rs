@@ -29,50 +29,36 @@ pub struct LocalizationParam {
     /// String value associated with the parameter.
     ///
     /// this property will be set when string value is used.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s: Option<String>,
     /// Date and time value associated with the parameter. Use the *Vapi.Std.LocalizationParam.format* property to specify date and time display style.
     ///
     /// this property will be set when date and time value is used.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dt: Option<::chrono::DateTime<::chrono::Utc>>,
     /// long value associated with the parameter.
     ///
     /// this property will be set when long value is used.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i: Option<i64>,
     /// The double value associated with the parameter. The *Vapi.Std.LocalizationParam.precision* property can be used to specify the precision of the value.
     ///
     /// this property will be set when double value is used.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub d: Option<f64>,
     /// Nested localizable value associated with the parameter. This is useful construct to convert to human readable localized form enumerated type and boolean values. It can also be used for proper handling of pluralization and gender forms in localization. Recursive *Vapi.Std.NestedLocalizableMessage* can be used for localizing short lists of items.
     ///
     /// this property will be set when nested localization message value is used.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub l: Option<NestedLocalizableMessage>,
     /// Format associated with the date and time value in *Vapi.Std.LocalizationParam.dt* property. The enumeration value `SHORT_DATETIME` will be used as default.
     ///
     /// This may not be set if *Vapi.Std.LocalizationParam.dt* is not set.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<crate::vapi::std::localization_param::DateTimeFormat>,
     /// Number of fractional digits to include in formatted double value.
     ///
     /// This will be set when exact precision is required for rendering double numbers.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<i64>,
 }
@@ -85,14 +71,10 @@ pub struct NestedLocalizableMessage {
     /// Unique identifier of the localizable string or message template.
     ///
     /// This identifier is typically used to retrieve a locale-specific string or message template from a message catalog.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub id: String,
     /// Named Arguments to be substituted into the message template.
     ///
     /// Missing or `null` means that the message template requires no arguments or positional arguments are used.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<::std::collections::BTreeMap<String, LocalizationParam>>,
 }

@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 
 use super::runtime;
 use super::scope::{ident, Scope};
-use crate::model::{Model, Operation, PathPart, Ty};
+use crate::model::{Model, Operation, ParamLocation, PathPart, Ty};
 use crate::names;
 
 pub fn mock_file(model: &Model) -> TokenStream {
@@ -60,12 +60,32 @@ pub fn mock_file(model: &Model) -> TokenStream {
             }
         });
     }
+    if let Some((signature, body)) = task_mock(&scope, model, &names) {
+        signatures.push(signature);
+        bodies.push(body);
+    }
+    if !model.bundle_locations.is_empty() {
+        let name = format_ident!("{}", names::MOCK_BUNDLE_DOWNLOAD);
+        let bundle_mock = runtime::mock("BundleMock");
+        signatures.push(quote! {
+            /// Mocks the download of a support bundle for `token`: `.serves(tar(..))` mounts
+            /// it and gives the URL to put in the bundle's location.
+            fn #name(&self, token: &str) -> #bundle_mock<'_>;
+        });
+        bodies.push(quote! {
+            fn #name(&self, token: &str) -> #bundle_mock<'_> {
+                #bundle_mock::new(self, token)
+            }
+        });
+    }
     quote! {
         #![doc = " Typed mocks of every operation, on `wiremock` (feature `mock`)."]
         // Deprecated operations and types have mocks too; naming them is no use to warn about.
         #![allow(deprecated)]
 
-        pub use ::vapi_runtime::mock::{tar, MockServer, MockSpec, OperationMock};
+        pub use ::vapi_runtime::mock::{
+            tar, Answers, BundleMock, MockServer, MockSpec, OperationMock, TaskMock,
+        };
 
         /// One method per operation: `server.mock_<service>_<operation>()`, then `.returns(..)`
         /// or `.fails_with(ErrorType::..)`.
@@ -77,6 +97,35 @@ pub fn mock_file(model: &Model) -> TokenStream {
             #(#bodies)*
         }
     }
+}
+
+/// `mock_task(id)`: a task's life, polled through the task service's get operation.
+fn task_mock(
+    scope: &Scope,
+    model: &Model,
+    names: &BTreeMap<String, String>,
+) -> Option<(TokenStream, TokenStream)> {
+    let tasks = model.tasks.as_ref()?;
+    let get = model.operations.get(&tasks.get)?;
+    let id = get
+        .params
+        .iter()
+        .find(|p| matches!(p.location, ParamLocation::Path))?;
+    let id_ty = scope.ty(&id.ty);
+    let get_mock = format_ident!("{}", names[&get.operation_id]);
+    let name = format_ident!("{}", names::MOCK_TASK);
+    let task_mock = runtime::mock("TaskMock");
+    let signature = quote! {
+        /// Mocks the life of task `id` as the task service tells it:
+        /// `.running(polls, percent)`, then `.succeeds(result)` or `.fails_with(kind, message)`.
+        fn #name(&self, id: &#id_ty) -> #task_mock<'_>;
+    };
+    let body = quote! {
+        fn #name(&self, id: &#id_ty) -> #task_mock<'_> {
+            #task_mock::new(self.#get_mock(), id.as_str())
+        }
+    };
+    Some((signature, body))
 }
 
 /// Each operation's mock method, by operation id.

@@ -69,12 +69,14 @@ fn apply_versions(model: &mut Model, problems: &mut Problems) {
                         &field.pointer,
                         Level::Item,
                     ));
+                    versions::drop_if_enclosing(&mut field.docs, &def.docs);
                 }
             }
             TypeKind::Enum(e) => {
                 for (i, variant) in e.variants.iter_mut().enumerate() {
                     let at = def.pointer.join("enum").join(i);
                     problems.take(versions::apply(&mut variant.docs, &at, Level::Value));
+                    versions::drop_if_enclosing(&mut variant.docs, &def.docs);
                 }
             }
             TypeKind::Alias(_) => {}
@@ -92,6 +94,10 @@ fn apply_versions(model: &mut Model, problems: &mut Problems) {
                 &param.pointer,
                 Level::Item,
             ));
+            versions::drop_if_enclosing(&mut param.docs, &op.docs);
+        }
+        if let Some(service) = model.services.get(&op.service) {
+            versions::drop_if_enclosing(&mut op.docs, &service.docs);
         }
     }
 }

@@ -185,7 +185,24 @@ fn same_names(model: &Model, problems: &mut Problems) {
         (format!("{}::{}", op.service, op.method_name), here)
     });
     report_same(methods.collect(), problems);
-    // The mock trait's methods: every operation's, in one namespace.
+    // The mock trait's methods: the task and download helpers first (where the spec has
+    // them), then every operation's, in one namespace.
+    let task_mock = model.tasks.as_ref().and_then(|tasks| {
+        let get = model.operations.get(&tasks.get)?;
+        let here = Named {
+            name: "the task mock (of the task service)",
+            pointer: get.pointer.join("operationId"),
+        };
+        Some((names::MOCK_TASK.to_owned(), here))
+    });
+    let bundle_mock = model.bundle_locations.first().and_then(|location| {
+        let def = model.types.get(&location.schema)?;
+        let here = Named {
+            name: "the support-bundle download mock",
+            pointer: def.pointer.clone(),
+        };
+        Some((names::MOCK_BUNDLE_DOWNLOAD.to_owned(), here))
+    });
     let mocks = model.operations.values().map(|op| {
         let here = Named {
             name: &op.operation_id,
@@ -193,7 +210,14 @@ fn same_names(model: &Model, problems: &mut Problems) {
         };
         (names::mock_method(&op.service, &op.method_name), here)
     });
-    report_same(mocks.collect(), problems);
+    report_same(
+        task_mock
+            .into_iter()
+            .chain(bundle_mock)
+            .chain(mocks)
+            .collect(),
+        problems,
+    );
     for op in &model.operations.values().collect::<Vec<_>>() {
         let args = op.params.iter().map(|p| {
             let here = Named {

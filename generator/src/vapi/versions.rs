@@ -77,6 +77,15 @@ pub fn apply(docs: &mut Docs, at: &Pointer, level: Level) -> Result<()> {
     Ok(())
 }
 
+/// Forgets an item's version when it is the version of what encloses it (a field's
+/// struct, a value's enum, a parameter's operation, an operation's service): the reader
+/// has just read it there, and 183 repeated "Since" lines hid the ones that differ.
+pub fn drop_if_enclosing(docs: &mut Docs, enclosing: &Docs) {
+    if docs.since.is_some() && docs.since == enclosing.since {
+        docs.since = None;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +101,20 @@ mod tests {
         apply(&mut d, &Pointer::root(), Level::Item).expect("applies");
         assert_eq!(d.since.as_deref(), Some("9.1.0.0"));
         assert_eq!(d.text, "Creates a job.\n\nMore.");
+    }
+
+    #[test]
+    fn a_version_said_by_the_enclosing_item_is_not_said_again() {
+        let mut schema = docs("This structure was added in vSphere API 8.0.0.0.");
+        let mut same = docs("This property was added in vSphere API 8.0.0.0.");
+        let mut newer = docs("This property was added in vSphere API 9.1.0.0.");
+        for d in [&mut schema, &mut same, &mut newer] {
+            apply(d, &Pointer::root(), Level::Item).expect("applies");
+        }
+        drop_if_enclosing(&mut same, &schema);
+        drop_if_enclosing(&mut newer, &schema);
+        assert_eq!(same.since, None);
+        assert_eq!(newer.since.as_deref(), Some("9.1.0.0"));
     }
 
     #[test]

@@ -9,16 +9,10 @@ pub mod subject;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Subject {
     /// Type of the subject.
-    ///
-    /// Since vSphere API 7.0.2.00100.
     pub subject_type: crate::vcenter::namespace_management::namespace_templates::subject::SubjectType,
     /// Name of the subject.
-    ///
-    /// Since vSphere API 7.0.2.00100.
     pub subject: String,
     /// Domain of the subject.
-    ///
-    /// Since vSphere API 7.0.2.00100.
     pub domain: String,
 }
 

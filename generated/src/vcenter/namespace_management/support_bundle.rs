@@ -30,8 +30,6 @@ impl<'a> Api<'a> {
     /// - Operation execution requires Global.Diagnostics.
     ///
     /// `POST /vcenter/namespace-management/clusters/{cluster}/support-bundle`
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[deprecated(
         note = "deprecated as of vSphere API 9.1.0.0; use the Vcenter.NamespaceManagement.Supervisors.SupportBundles service instead"
     )]
@@ -59,12 +57,8 @@ impl<'a> Api<'a> {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Location {
     /// Support Bundle Download URL.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub url: String,
     /// Information about the token required in the HTTP GET request to generate the support bundle.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub wcp_support_bundle_token: Token,
 }
 
@@ -90,12 +84,8 @@ impl From<Location> for ::vapi_runtime::BundleLocation {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Token {
     /// A one-time, short-lived token required in the HTTP header of the request to the url. This token needs to be passed in as a header with the name "wcp-support-bundle-token".
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub token: String,
     /// Expiry time of the token
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub expiry: String,
 }
 

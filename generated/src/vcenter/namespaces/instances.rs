@@ -9,16 +9,12 @@ pub mod content_library_spec;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ContentLibrarySpec {
     /// Content Library ID used by the VM Image Service. The Content Library specified should exist in vSphere inventory.
-    ///
-    /// Since vSphere API 8.0.2.0.
     pub content_library: crate::ids::LibraryId,
     /// Flag to indicate if the Content Library is writable. When set to true, users with *Vcenter.Namespaces.Access.Info.role* of type OWNER or EDIT on a Supervisor namespace can add or delete Content Library items in vSphere from this Supervisor namespace. A subscribed Content Library is not allowed to be marked as writable.
     ///
     /// An InvalidArgument error will be thrown from *POST /vcenter/namespaces/instances* operation, *PATCH /vcenter/namespaces/instances/{namespace}* operation and *PUT /vcenter/namespaces/instances/{namespace}* operation if a subscribed Content Library has the *Vcenter.Namespaces.Instances.ContentLibrarySpec.writable* flag set to true.
     ///
     /// If missing or `null`, the value defaults to false and the Content Library is read-only to users.
-    ///
-    /// Since vSphere API 8.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub writable: Option<bool>,
     /// Flag to indicate if users of the Supervisor namespace are allowed to import images into the Content Library.
@@ -57,14 +53,10 @@ impl ContentLibrarySpec {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StorageSpec {
     /// ID of the storage policy. A Kubernetes storage class is created for this storage policy if it does not exist already.
-    ///
-    /// Since vSphere API 7.0.0.0.
     pub policy: crate::ids::SpsStorageProfileId,
     /// The maximum amount of storage (in mebibytes) which can be utilized by the namespace for this specification.
     ///
     /// If missing or `null`, no limits are placed.
-    ///
-    /// Since vSphere API 7.0.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
 }

@@ -19,8 +19,6 @@ impl<'a> Api<'a> {
     /// Activate Namespace Self Service on the cluster after configuring namespace template. This is another variant of activate except configures template before activation. The template configuration includes either creating a new template or updating the existing template, depending on the template's existence. Here is supported the flow of actions using the activateWithTemplate call: 1. Activate with the new template using activateWithTemplate call. 2. Deactivate using deactivate call. 3. Active with updating the existing template using activateWithTemplate. A Supervisor can be running on one or multiple vSphere Zones, and each vSphere Zone is associated with one or more vSphere Clusters. If a Supervisor running on the specified vSphere Cluster is running on additional vSphere Clusters, this operation will apply to Supervisor components running on the other vSphere Clusters in addition to the specified vSphere Cluster. To call this API on a Supervisor with multiple vSphere Clusters, use com.vmware.vcenter.namespace_management.supervisors.Topology#get to get the vSphere Clusters associated with the given Supervisor. Any cluster from the list returned can be used as the input of this API.
     ///
     /// `POST /vcenter/namespaces/namespace-self-service/{cluster}?action=activateWithTemplate`
-    ///
-    /// Since vSphere API 7.0.2.00100.
     #[deprecated(
         note = "deprecated as of vSphere API 9.1.0.0; use VCF Automation for namespace self-service instead"
     )]
@@ -49,28 +47,18 @@ impl<'a> Api<'a> {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ActivateTemplateSpec {
     /// Identifier of the namespace template that is being activated.
-    ///
-    /// Since vSphere API 7.0.2.00100.
     pub template: crate::ids::NamespaceTemplateId,
     /// Namespace Self Service permission to subjects.
-    ///
-    /// Since vSphere API 7.0.2.00100.
     pub permissions: Vec<
         crate::vcenter::namespace_management::namespace_templates::Subject,
     >,
     /// Resource quotas that the template defines. Resource quota on the namespace. Refer to *Vcenter.NamespaceManagement.NamespaceResourceOptions.Info.create_resource_quota_type* and use *GET /vcenter/namespace-management/clusters/{cluster}/workload-resource-options* for retrieving the type for the value for this field. For an example of this, see *Vcenter.Namespaces.ResourceQuotaOptionsV1*.
-    ///
-    /// Since vSphere API 7.0.2.00100.
     pub resource_spec: ::serde_json::Map<String, ::serde_json::Value>,
     /// Storage associated with the self service namespace.
-    ///
-    /// Since vSphere API 7.0.2.00100.
     pub storage_specs: Vec<crate::vcenter::namespaces::instances::StorageSpec>,
     /// vSphere Namespaces network objects to be associated with the namespace. The values of this list need to reference names of pre-existing *Vcenter.NamespaceManagement.Networks.Info* schemas.
     ///
     /// The field must be left missing or `null` if the cluster hosting the namespace uses NSXT_CONTAINER_PLUGIN as the network provider, since the network(s) for this namespace will be managed by NSX Container Plugin. If field is missing or `null` when the cluster hosting the namespace uses VSPHERE_NETWORK as its network provider, the namespace will automatically be associated with the cluster's Supervisor Primary Workload Network. The field currently accepts at most only 1 vSphere Namespaces network object reference.
-    ///
-    /// Since vSphere API 7.0.2.00100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub networks: Option<Vec<crate::ids::ClusterComputeResourceId>>,
     /// VM Service specification to be associated with the namespace template. Namespaces created using this template will have access to the virtual machine classes and Content Libraries specified in this {ActivateTemplateSpec#vmServiceSpec} by default.

@@ -51,21 +51,15 @@ impl<'a> Api<'a> {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ConnectionSpec {
     /// Specifies what type of authentication (USERNAME_PASSWORD, EXISTING) is to be used when connecting with the host. USERNAME_PASSWORD is intended to be used when connecting to a host that is not currently part of the vCenter inventory. EXISTING is intended for hosts that are in vCenter inventory, in which case, HostServiceTicket will be used to connect to the host.
-    ///
-    /// Since vSphere API 7.0.2.0.
     pub auth_type: crate::esx::settings::depots::offline::connection_spec::AuthenticationType,
     /// Specifies the host details to be used during the *POST /esx/settings/depots/offline?action=createFromHost* operation.
     ///
     /// This property is optional and it is only relevant when the value of auth_type is *Esx.Settings.Depots.Offline.ConnectionSpec.AuthenticationType.USERNAME_PASSWORD*.
-    ///
-    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_credential: Option<HostCredentials>,
     /// Specifies the host Managed Object ID to be used during the *POST /esx/settings/depots/offline?action=createFromHost* operation.
     ///
     /// This property is optional and it is only relevant when the value of auth_type is *Esx.Settings.Depots.Offline.ConnectionSpec.AuthenticationType.EXISTING*.
-    ///
-    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<crate::ids::HostSystemId>,
 }
@@ -150,16 +144,10 @@ impl CreateResult {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DepotExtractInfo {
     /// Notifications returned by the extractDepot operation.
-    ///
-    /// Since vSphere API 7.0.2.0.
     pub notifications: crate::esx::settings::Notifications,
     /// Software specification of the extracted depot.
-    ///
-    /// Since vSphere API 7.0.2.0.
     pub software_spec: crate::esx::settings::SoftwareSpec,
     /// The information about the created offline depot. Empty *Esx.Settings.Depots.Offline.CreateResult.depot* indicates that the depot contents are already present in VC cache.
-    ///
-    /// Since vSphere API 7.0.2.0.
     pub result: CreateResult,
 }
 
@@ -184,29 +172,19 @@ impl DepotExtractInfo {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HostCredentials {
     /// The IP address or DNS resolvable name of the host.
-    ///
-    /// Since vSphere API 7.0.2.0.
     pub host_name: String,
     /// Specifies the username to be used during the *POST /esx/settings/depots/offline?action=createFromHost* operation.
-    ///
-    /// Since vSphere API 7.0.2.0.
     pub user_name: String,
     /// Specifies the password to be used during the *POST /esx/settings/depots/offline?action=createFromHost* operation.
-    ///
-    /// Since vSphere API 7.0.2.0.
     pub password: String,
     /// Specifies the port number of the host to be used during *POST /esx/settings/depots/offline?action=createFromHost* operation.
     ///
     /// If missing or `null`, port number is set to 443.
-    ///
-    /// Since vSphere API 7.0.2.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
     /// Specifies the sslThumbPrint of the host to be used during *POST /esx/settings/depots/offline?action=createFromHost* operation SHA1 hash of the host's SSL certificate.
     ///
     /// If specified and the server presents that thumbprint, the connection will be established; if missing or `null`, the connection will only proceed if the server-presented certificate can be validated by specified *ssl_certificate*.
-    ///
-    /// Since vSphere API 7.0.2.0.
     #[deprecated(
         note = "deprecated as of vSphere API 9.0.0.0; use ssl_certificate instead"
     )]

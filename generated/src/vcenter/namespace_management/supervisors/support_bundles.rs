@@ -28,8 +28,6 @@ impl<'a> Api<'a> {
     /// - Operation execution requires `Global.Diagnostics`.
     ///
     /// `POST /vcenter/namespace-management/supervisors/{supervisor}/support-bundles`
-    ///
-    /// Since vSphere API 9.1.0.0.
     pub async fn create(
         &self,
         supervisor: &crate::ids::SupervisorId,
@@ -57,12 +55,8 @@ impl<'a> Api<'a> {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateResult {
     /// Support Bundle Download URL.
-    ///
-    /// Since vSphere API 9.1.0.0.
     pub url: String,
     /// Information about the token required in the HTTP POST request to #CreateResult.url to generate the support bundle.
-    ///
-    /// Since vSphere API 9.1.0.0.
     pub support_bundle_token: Token,
 }
 
@@ -85,12 +79,8 @@ impl From<CreateResult> for ::vapi_runtime::BundleLocation {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Token {
     /// A one-time, short-lived token required to be provided in the HTTP POST request to generate the support bundle. This token needs to be passed in as the body of the HTTP POST request to #CreateResult.url with name "wcp-support-bundle-token".
-    ///
-    /// Since vSphere API 9.1.0.0.
     pub token: String,
     /// Time when the token expires represented in ISO-8601 format.
-    ///
-    /// Since vSphere API 9.1.0.0.
     pub expiry: ::chrono::DateTime<::chrono::Utc>,
 }
 

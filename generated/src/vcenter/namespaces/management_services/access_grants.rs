@@ -22,8 +22,6 @@ impl<'a> Api<'a> {
     /// - The resource com.vmware.vcenter.namespaces.Instance referenced by the parameter namespace requires ManagementServiceAccessGrants.Configure.
     ///
     /// `POST /vcenter/namespaces/{namespace}/management-services/access-grants`
-    ///
-    /// Since vSphere API 9.1.0.0.
     pub async fn create(
         &self,
         namespace: &crate::ids::NamespaceId,
@@ -54,14 +52,10 @@ impl<'a> Api<'a> {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateSpec {
     /// Identifier of the Access Grant. The name has DNS Label restrictions as specified in RFC 1123. This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. The name of an Access Grant has to be unique within the namespace.
-    ///
-    /// Since vSphere API 9.1.0.0.
     pub access_grant: crate::ids::AccessGrantId,
     /// The description of the Access Grant.
     ///
     /// If missing or `null`, no description will be available for the Access Grant.
-    ///
-    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Information about the entity responsible for the lifecycle of this Access Grant record.
@@ -69,23 +63,15 @@ pub struct CreateSpec {
     /// When set, the field implies that any change to update or delete the Access Grant by any principal other than the component referenced by the field may be reverted by the automation component managing it.
     ///
     /// If missing or `null`, it implies the Access Grant is not created by automation.
-    ///
-    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_by: Option<String>,
     /// A reference to an existing Management Service.
-    ///
-    /// Since vSphere API 9.1.0.0.
     pub management_service: crate::ids::ManagementServiceId,
     /// Selection of workloads to be granted access to the given management service.
-    ///
-    /// Since vSphere API 9.1.0.0.
     pub workload_selector: WorkloadSelectorCreateSpec,
     /// Set to false to create an Access Grant in a disabled state. A disabled Access Grant deactivates access for the recipient workloads of the grant to the referenced Management Service. The field defaults to true, which means the Access Grant will be enabled on its creation.
     ///
     /// If missing or `null`, will default to true. The Access Grant will be enabled on creation.
-    ///
-    /// Since vSphere API 9.1.0.0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
@@ -136,8 +122,6 @@ impl ::vapi_runtime::Check for CreateSpec {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WorkloadSelectorCreateSpec {
     /// The type of workloads that will receive this grant.
-    ///
-    /// Since vSphere API 9.1.0.0.
     pub r#type: crate::vcenter::namespaces::management_services::access_grants::workload_selector_create_spec::WorkloadType,
 }
 

@@ -18,6 +18,7 @@ use vsphere_api::esx::settings::depots::offline::{
 use vsphere_api::ids::HostSystemId;
 use vsphere_api::WaitOptions;
 
+/// Imports a host's current software specification into the offline depot and waits for the task.
 #[derive(Parser)]
 struct Args {
     #[command(flatten)]

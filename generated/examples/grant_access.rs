@@ -20,6 +20,7 @@ enum Workloads {
     Any,
 }
 
+/// Grants workloads of a namespace access to a management service.
 #[derive(Parser)]
 struct Args {
     #[command(flatten)]

@@ -16,6 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use vsphere_api::ids::{ClusterComputeResourceId, SupervisorId};
 use vsphere_api::{BundleLocation, Client, TokenForm};
 
+/// Downloads a Supervisor's (9.1) or a cluster's support bundle, with a progress bar.
 #[derive(Parser)]
 #[command(group(clap::ArgGroup::new("of").required(true).args(["supervisor", "cluster"])))]
 struct Args {

@@ -4,9 +4,15 @@
 //!
 //! `cargo test` builds the examples before the tests; they are found beside this test's
 //! own binary, in `target/<profile>/examples/`.
+//!
+//! "Try it without a vCenter", as the README says it: the commands of its shell blocks,
+//! run from the README's own text. The fake vCenter is started as the README starts it
+//! (on any free port instead of 8089, so tests never collide), the `export` line it prints
+//! is checked against the README's, and every example command must succeed against it.
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 use vsphere_api::ids::TaskId;
 use vsphere_api::mock::MockVsphere;
@@ -15,6 +21,8 @@ use vsphere_api::vcenter::namespace_management::support_bundle::{Location, Token
 use vsphere_api::ErrorType;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const README: &str = include_str!("../README.md");
 
 fn example(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test binary");
@@ -308,4 +316,133 @@ async fn grant_access_succeeds_then_reports_a_refusal() {
     );
     let (_, stderr) = text(&output);
     assert!(stderr.contains("(UNAUTHORIZED, HTTP 403)"), "{stderr}");
+}
+
+/// The lines of the README's shell blocks in its "Try it without a vCenter" section.
+fn try_it_lines() -> Vec<&'static str> {
+    let section = README
+        .split("\n## ")
+        .find(|s| s.starts_with("Try it without a vCenter"))
+        .expect("the README has a \"Try it without a vCenter\" section");
+    let mut lines = Vec::new();
+    let mut in_shell = false;
+    for line in section.lines() {
+        match line.trim() {
+            "```sh" => in_shell = true,
+            "```" => in_shell = false,
+            text if in_shell && !text.is_empty() => lines.push(text),
+            _ => {}
+        }
+    }
+    lines
+}
+
+/// `cargo run -p vsphere-api --example NAME -- ARGS` -> (NAME, ARGS).
+fn example_command(line: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = line.strip_prefix("cargo run -p vsphere-api --example ")?;
+    let mut words = rest.split_whitespace();
+    let name = words.next()?;
+    let args = words.skip_while(|w| *w == "--").collect();
+    Some((name, args))
+}
+
+/// `export A=x B='y'` -> [(A, x), (B, y)].
+fn exports(line: &str) -> Vec<(String, String)> {
+    line.trim_start_matches("export ")
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.trim_matches('\'').to_owned()))
+        .collect()
+}
+
+/// Kills the fake when the test ends, passed or not.
+struct Fake(Child);
+
+impl Drop for Fake {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_readme_commands_run_every_example_against_the_fake_vcenter() {
+    let lines = try_it_lines();
+    let (fake, fake_args) = example_command(lines[0]).expect("the first command starts the fake");
+    assert_eq!(fake, "fake_vcenter");
+    assert!(fake_args.is_empty(), "{fake_args:?}");
+    let readme_env = exports(
+        lines
+            .iter()
+            .find(|l| l.starts_with("export "))
+            .expect("an export line"),
+    );
+
+    let mut child = Command::new(example(fake))
+        .args(["--port", "0", "--stop-after", "300"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the fake starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let _fake = Fake(child);
+    let mut lines_out = BufReader::new(stdout).lines().map_while(Result::ok);
+    let printed = lines_out
+        .find(|l| l.trim_start().starts_with("export "))
+        .expect("the fake prints an export line");
+    // Read the rest of what it prints, as a terminal would.
+    std::thread::spawn(move || lines_out.for_each(drop));
+    let env = exports(printed.trim());
+    let url = &env.iter().find(|(k, _)| k == "VSPHERE_URL").expect("url").1;
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    // What the fake prints is what the README shows, but for the port.
+    let without_url = |env: &[(String, String)]| -> Vec<(String, String)> {
+        env.iter()
+            .filter(|(k, _)| k != "VSPHERE_URL")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(without_url(&env), without_url(&readme_env));
+
+    let commands: Vec<_> = lines
+        .iter()
+        .skip(1)
+        .filter_map(|l| example_command(l))
+        .collect();
+    assert!(commands.len() >= 6, "{commands:?}");
+    let dir = tempfile::tempdir().expect("dir");
+    for (name, args) in &commands {
+        let output = Command::new(example(name))
+            .args(args)
+            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .current_dir(dir.path())
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success(),
+            "`{name} {}` failed:\n{stdout}\n{stderr}",
+            args.join(" ")
+        );
+    }
+    // The two bundles were saved under the server's names.
+    for file in [
+        "wcp-support-bundle-domain-c8.tar",
+        "wcp-support-bundle-supervisor-1.tar",
+    ] {
+        assert!(dir.path().join(file).exists(), "{file} was not saved");
+    }
+
+    // A wrong password is refused as vCenter refuses it.
+    let (name, args) = &commands[0];
+    let output = Command::new(example(name))
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .env("VSPHERE_PASSWORD", "wrong")
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("UNAUTHENTICATED"), "{stderr}");
 }

@@ -104,3 +104,23 @@ fn mock_names_stay_when_a_service_is_added() {
         "{after:?}"
     );
 }
+
+/// Generated code reads like hand-written Rust: no path broken over lines by a macro that
+/// prettyplease cannot format (`crate\n::call::path_value(..)` inside `format!`), no
+/// type-suffixed literal (`201u16`, `63usize`).
+#[test]
+fn generated_code_reads_like_hand_written_rust() {
+    let suffixed = regex::Regex::new(r"\b[0-9]+(u8|u16|u32|u64|usize|i32|i64)\b").expect("regex");
+    for (path, text) in &generated().files {
+        if !path.ends_with(".rs") || path.starts_with("tests/") || path.starts_with("examples/") {
+            continue;
+        }
+        assert!(
+            !text.contains("crate\n"),
+            "{path}: a path broken after `crate`"
+        );
+        if let Some(found) = suffixed.find(text) {
+            panic!("{path}: a suffixed literal `{}`", found.as_str());
+        }
+    }
+}

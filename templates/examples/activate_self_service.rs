@@ -17,6 +17,7 @@ use vsphere_api::vcenter::namespace_management::namespace_templates::{
 use vsphere_api::vcenter::namespaces::instances::StorageSpec;
 use vsphere_api::vcenter::namespaces::namespace_self_service::ActivateTemplateSpec;
 
+/// Activates Namespace Self Service on a cluster from a template.
 #[derive(Parser)]
 struct Args {
     #[command(flatten)]

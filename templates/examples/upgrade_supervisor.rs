@@ -11,6 +11,7 @@ use clap::Parser;
 use vsphere_api::ids::SupervisorId;
 use vsphere_api::vcenter::namespace_management::software::supervisors::upgrades::jobs::CreateSpec;
 
+/// Starts the upgrade of a Supervisor to a Kubernetes version.
 #[derive(Parser)]
 struct Args {
     #[command(flatten)]

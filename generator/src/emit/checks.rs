@@ -57,9 +57,13 @@ fn field_constraints(f: &Field) -> Option<TokenStream> {
     })
 }
 
+/// `Some(63)`: unsuffixed, as a person writes it (the parameter's type says `usize`).
 fn option_usize(value: Option<usize>) -> TokenStream {
     match value {
-        Some(v) => quote!(Some(#v)),
+        Some(v) => {
+            let v = proc_macro2::Literal::usize_unsuffixed(v);
+            quote!(Some(#v))
+        }
         None => quote!(None),
     }
 }

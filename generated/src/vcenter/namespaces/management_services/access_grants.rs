@@ -103,7 +103,7 @@ impl ::vapi_runtime::Check for CreateSpec {
                 "access_grant",
                 value.as_str(),
                 None,
-                Some(63usize),
+                Some(63),
             )?;
             ::vapi_runtime::codegen::check::pattern(
                 path,

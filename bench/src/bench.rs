@@ -68,6 +68,24 @@ pub fn bench(root: &Path, quick: bool) -> ExitCode {
     }
 }
 
+/// `vapigen-bench --peer progenitor`: beside progenitor (see `peer`).
+pub fn peer(root: &Path, quick: bool) -> ExitCode {
+    if cfg!(debug_assertions) && std::env::var_os(IN_PLACE).is_none() {
+        eprintln!(
+            "error: this is a debug build; run `cargo xtask bench --peer progenitor{}` (release)",
+            if quick { " --quick" } else { "" }
+        );
+        return ExitCode::FAILURE;
+    }
+    match crate::peer::run(root, quick) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// `vapigen-bench spec --operations N`: the synthetic spec the scaling step generates.
 pub fn print_spec(root: &Path, operations: usize) -> ExitCode {
     let spec = codegen::Inputs::read(root)

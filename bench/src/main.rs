@@ -17,6 +17,7 @@ mod call;
 mod codegen;
 mod compile;
 mod download;
+mod peer;
 mod report;
 mod scaling;
 mod server;
@@ -29,6 +30,10 @@ struct Cli {
     /// Fewer repetitions and smaller bundles (64 and 256 MiB): under 3 minutes.
     #[arg(long)]
     quick: bool,
+    /// Measure beside another generator instead (`progenitor`: cargo-progenitor 0.15.1,
+    /// installed into target/progenitor/ when missing).
+    #[arg(long, value_parser = ["progenitor"])]
+    peer: Option<String>,
     #[command(subcommand)]
     process: Option<Process>,
 }
@@ -57,6 +62,15 @@ enum Process {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         command: Vec<String>,
     },
+    /// Generates a crate from a spec, as `cargo xtask codegen --spec --out` does; the peer
+    /// bench runs it as a child process to measure its peak memory.
+    #[command(hide = true)]
+    CodegenChild {
+        #[arg(long)]
+        spec: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Prints the synthetic spec of about this many operations that the bench times (to
     /// profile the generator on it: `cargo xtask codegen --spec FILE --out target/DIR`).
     #[command(hide = true)]
@@ -70,7 +84,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = workspace_root();
     match cli.process {
+        None if cli.peer.is_some() => bench::peer(&root, cli.quick),
         None => bench::bench(&root, cli.quick),
+        Some(Process::CodegenChild { spec, out }) => peer::codegen_child(&root, &spec, &out),
         Some(Process::DownloadChild { url, token, out }) => download::child(&url, &token, &out),
         Some(Process::RssChild { fsync, command }) => {
             download::rss_child(&command, fsync.as_deref())

@@ -95,6 +95,9 @@ pub fn model_from_str(spec: &str) -> Result<model::Model> {
     let api = load::load_str(spec)?;
     let mut problems = error::Problems::default();
     let mut model = lower::lower(&api, &mut problems);
+    // The model holds what it needs; the document (hundreds of MiB for thousands of
+    // operations) goes before the rest of the work.
+    drop(api);
     vapi::normalize(&mut model, &mut problems);
     problems.into_result()?;
     Ok(model)
@@ -154,14 +157,16 @@ impl Layout {
 /// `cargo xtask codegen [--check]`: writes the crate, or reports what is stale.
 pub fn codegen(layout: &Layout, check: bool) -> Result<write::Report> {
     check_package_name(&layout.crate_name)?;
-    let bytes = std::fs::read(&layout.spec).map_err(|source| Error::Read {
-        path: layout.spec.clone(),
-        source,
-    })?;
-    let spec = load::text_of(&bytes)?;
     let templates = read_templates(&layout.templates)?;
     let settings = layout.settings()?;
-    let model = model_from_str(spec)?;
+    // The text is dropped once the model is made.
+    let model = {
+        let bytes = std::fs::read(&layout.spec).map_err(|source| Error::Read {
+            path: layout.spec.clone(),
+            source,
+        })?;
+        model_from_str(load::text_of(&bytes)?)?
+    };
     // Each file is compared and staged as it comes; nothing is swapped in unless all came.
     let mut writer = write::Writer::new(&layout.out, check);
     each_file(&model, &templates, &settings, |path, text| {

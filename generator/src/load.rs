@@ -7,6 +7,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{Error, Problems, Result};
@@ -40,37 +41,79 @@ pub fn text_of(bytes: &[u8]) -> Result<&str> {
 
 /// Parses a spec from YAML or JSON text.
 pub fn load_str(text: &str) -> Result<OpenAPI> {
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
-        Error::Syntax {
-            pointer: pointer_at_line(text, line),
-            line,
-            column,
-            message: e.to_string(),
+    if text.trim_start().starts_with('{') {
+        if let Some(api) = json_fast(text) {
+            return Ok(api);
         }
-    })?;
-    // `<<: *base` merge keys are YAML's own way to share a block; serde_yaml leaves them as
-    // keys named `<<` unless asked, which would drop what they bring silently.
-    yaml.apply_merge().map_err(|e| Error::Syntax {
-        pointer: Pointer::root(),
-        line: 0,
-        column: 0,
-        message: format!("a `<<` merge key cannot be applied: {e}"),
-    })?;
-    let json = to_json(yaml, &Pointer::root(), 0)?;
-    check_version(&json)?;
+        // Something is wrong with it: the value tree says what and where.
+        return decode(&json_value(text)?);
+    }
+    decode(&yaml_value(text)?)
+}
+
+/// A JSON document that has nothing wrong with it, decoded straight from the text: no value
+/// tree beside the decoded document (for 45 MB of JSON that tree is hundreds of MiB). `None`
+/// when anything is off (syntax, version, nesting, shape, a panic in the decoder): the
+/// slow path finds each problem and its place.
+fn json_fast(text: &str) -> Option<OpenAPI> {
+    #[derive(serde::Deserialize)]
+    struct Version {
+        openapi: Option<Value>,
+        swagger: Option<Value>,
+    }
+    let version: Version = serde_json::from_str(text).ok()?;
+    let mut head = serde_json::Map::new();
+    head.extend(version.openapi.map(|v| ("openapi".to_owned(), v)));
+    head.extend(version.swagger.map(|v| ("swagger".to_owned(), v)));
+    check_version(&Value::Object(head)).ok()?;
+    if bracket_depth(text) > MAX_DEPTH + 1 {
+        return None;
+    }
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let api = OpenAPI::deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        Some(api)
+    }))
+    .ok()
+    .flatten()
+}
+
+/// The deepest nesting of `[` and `{` in JSON text, strings skipped.
+fn bracket_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for b in text.bytes() {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// The OpenAPI document of a value tree, or every problem it has with its place.
+fn decode(json: &Value) -> Result<OpenAPI> {
+    check_version(json)?;
     // openapiv3 carries an `expect` in its `ReferenceOr` decoding; a malformed document
     // must give an error, never a crash, so a panic in there is turned into one. Decoding
-    // from a borrowed value keeps the one copy of the document (a large spec's value tree
-    // is hundreds of MiB) for narrowing down a failure.
+    // from a borrowed value keeps the one copy of the document for narrowing down a failure.
     let decoded = catch_unwind(AssertUnwindSafe(|| {
-        serde_path_to_error::deserialize::<_, OpenAPI>(&json)
+        serde_path_to_error::deserialize::<_, OpenAPI>(json)
     }));
     match decoded {
         Ok(Ok(api)) => Ok(api),
         Ok(Err(e)) => {
             let mut problems = Problems::default();
-            narrow(&json).into_iter().for_each(|p| problems.push(p));
+            narrow(json).into_iter().for_each(|p| problems.push(p));
             if problems.is_empty() {
                 problems.push(Error::Shape {
                     pointer: path_to_pointer(&Pointer::root(), e.path()),
@@ -116,6 +159,61 @@ fn check_version(json: &Value) -> Result<()> {
 /// A far deeper one overflows the stack of the OpenAPI decoder, syn and prettyplease in a
 /// debug build, an abort no error can report; it is refused here, where the place is known.
 const MAX_DEPTH: usize = 32;
+
+/// A JSON document, read by the JSON parser: VMware publishes its specs as JSON too, and
+/// for a large one the YAML parser's event tree costs several times the memory (45 MB of
+/// JSON: 690 MiB through YAML).
+fn json_value(text: &str) -> Result<Value> {
+    let json: Value = serde_json::from_str(text).map_err(|e| Error::Syntax {
+        pointer: pointer_at_line(text, e.line()),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    check_depth(&json, Pointer::root(), 0)?;
+    Ok(json)
+}
+
+/// A YAML document (or JSON read as YAML), merge keys applied, as a JSON value.
+fn yaml_value(text: &str) -> Result<Value> {
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+        Error::Syntax {
+            pointer: pointer_at_line(text, line),
+            line,
+            column,
+            message: e.to_string(),
+        }
+    })?;
+    // `<<: *base` merge keys are YAML's own way to share a block; serde_yaml leaves them as
+    // keys named `<<` unless asked, which would drop what they bring silently.
+    yaml.apply_merge().map_err(|e| Error::Syntax {
+        pointer: Pointer::root(),
+        line: 0,
+        column: 0,
+        message: format!("a `<<` merge key cannot be applied: {e}"),
+    })?;
+    to_json(yaml, &Pointer::root(), 0)
+}
+
+/// The nesting limit of [`to_json`], for a document read as JSON.
+fn check_depth(value: &Value, at: Pointer, depth: usize) -> Result<()> {
+    match value {
+        Value::Array(_) | Value::Object(_) if depth > MAX_DEPTH => Err(Error::unsupported(
+            &at,
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+            "VMware's documents nest about a dozen; name the inner schemas under #/components/schemas",
+        )),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| check_depth(v, at.join(i), depth + 1)),
+        Value::Object(map) => map
+            .iter()
+            .try_for_each(|(k, v)| check_depth(v, at.join(k.as_str()), depth + 1)),
+        _ => Ok(()),
+    }
+}
 
 /// YAML allows any scalar as a map key (`200:` is an integer); JSON and OpenAPI want strings.
 fn to_json(yaml: serde_yaml::Value, at: &Pointer, depth: usize) -> Result<Value> {
@@ -372,6 +470,31 @@ mod tests {
             err.to_string(),
             format!("{at}: nesting deeper than {MAX_DEPTH} levels is not supported: VMware's documents nest about a dozen; name the inner schemas under #/components/schemas")
         );
+    }
+
+    #[test]
+    fn json_is_read_as_json_with_the_same_checks() {
+        let deep = (0..40).fold("\"x\"".to_owned(), |inner, _| format!("[{inner}]"));
+        let err =
+            load_str(&format!("{{\"openapi\": \"3.0.3\", \"x\": {deep}}}")).expect_err("too deep");
+        let at = format!("#/x{}", "/0".repeat(MAX_DEPTH));
+        assert!(
+            err.to_string()
+                .starts_with(&format!("{at}: nesting deeper")),
+            "{err}"
+        );
+
+        let err =
+            load_str("{\n  \"openapi\": \"3.0.3\",\n  \"paths\": {,}\n}").expect_err("syntax");
+        let Error::Syntax { line, column, .. } = err else {
+            panic!("{err}")
+        };
+        assert_eq!((line, column), (3, 13));
+
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n";
+        let json = r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}}}"#;
+        assert_eq!(load_str(json).expect("json"), load_str(yaml).expect("yaml"));
+        assert_eq!(bracket_depth(r#"{"a": ["[{", {"b": "\\"}]}"#), 3);
     }
 
     #[test]

@@ -19,13 +19,24 @@ const NOTICE: &str =
 
 /// Formats one file and puts the notice on top: the file exactly as it must be on disk.
 pub fn render(path: &str, content: Content) -> Result<String> {
+    let format = |tokens| {
+        let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Emit {
+            file: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        Ok(space_items(&prettyplease::unparse(&file)))
+    };
     let body = match content {
-        Content::Rust(tokens) => {
-            let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Emit {
-                file: path.to_owned(),
-                message: e.to_string(),
-            })?;
-            space_items(&prettyplease::unparse(&file))
+        Content::Rust(tokens) => format(tokens)?,
+        Content::Parts(parts) => {
+            let mut body = String::new();
+            for part in parts {
+                if !body.is_empty() {
+                    body.push('\n');
+                }
+                body.push_str(&format(part)?);
+            }
+            body
         }
         Content::Text(text) => text,
     };

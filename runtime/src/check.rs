@@ -64,7 +64,7 @@ pub fn length(
 }
 
 /// `pattern`: the regular expression of the spec, which must match. Each pattern is
-/// compiled once per process; one that regex-lite cannot compile refuses the value rather
+/// compiled once per process; one that `regex` cannot compile refuses the value rather
 /// than letting it through unchecked.
 pub fn pattern(
     path: &str,
@@ -74,16 +74,16 @@ pub fn pattern(
 ) -> Result<(), InvalidRequest> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static COMPILED: OnceLock<Mutex<HashMap<&'static str, regex_lite::Regex>>> = OnceLock::new();
+    static COMPILED: OnceLock<Mutex<HashMap<&'static str, regex::Regex>>> = OnceLock::new();
     let mut compiled = COMPILED
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let re = match compiled.get(pattern) {
         Some(re) => re,
-        None => match regex_lite::Regex::new(pattern) {
+        None => match regex::Regex::new(pattern) {
             Ok(re) => compiled.entry(pattern).or_insert(re),
-            // The generator checked the pattern compiles with regex-lite; a failure here
+            // The generator checked the pattern compiles with `regex`; a failure here
             // would be our bug, and refusing says so more clearly than sending unchecked.
             Err(e) => {
                 return fail(

@@ -240,7 +240,7 @@ fn at_values(pattern: &str, values: &[String]) -> String {
         match values.next() {
             Some(value) => {
                 let sent = crate::call::path_value("mock", value).unwrap_or_else(|_| value.clone());
-                out.push_str(&regex_lite::escape(&sent));
+                out.push_str(&regex::escape(&sent));
             }
             None => out.push_str("[^/]+"),
         }

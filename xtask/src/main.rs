@@ -1,6 +1,6 @@
 //! `cargo xtask codegen [--check] [--spec FILE --out DIR [--name NAME]]`: the maintainer's
 //! entry point to the generator. `cargo xtask bench [--quick]`: the benchmarks (package
-//! `vapigen-bench`, which needs the generated crate; xtask itself never does, so it builds
+//! `vapigen-bench`, which needs the generated crate; `--peer progenitor` beside progenitor; xtask itself never does, so it builds
 //! and regenerates `generated/` even when that is broken or gone).
 
 use std::path::{Path, PathBuf};
@@ -54,6 +54,10 @@ enum Task {
         /// Fewer repetitions and smaller bundles (64 and 256 MiB): under 3 minutes.
         #[arg(long)]
         quick: bool,
+        /// Measure beside another generator instead: `progenitor` (cargo-progenitor 0.15.1,
+        /// installed into target/progenitor/ when missing; not in CI).
+        #[arg(long, value_parser = ["progenitor"])]
+        peer: Option<String>,
     },
 }
 
@@ -81,7 +85,7 @@ fn main() -> ExitCode {
             codegen(&root, &layout, check)
         }
         Task::Corpus { dir } => corpus::run(&workspace_root(), &dir),
-        Task::Bench { quick } => bench(&workspace_root(), quick),
+        Task::Bench { quick, peer } => bench(&workspace_root(), quick, peer.as_deref()),
     }
 }
 
@@ -144,7 +148,7 @@ fn codegen(root: &Path, layout: &vapigen::Layout, check: bool) -> ExitCode {
 }
 
 /// The benchmarks live in their own package, which depends on the generated crate.
-fn bench(root: &Path, quick: bool) -> ExitCode {
+fn bench(root: &Path, quick: bool, peer: Option<&str>) -> ExitCode {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = Command::new(cargo);
     command
@@ -158,6 +162,9 @@ fn bench(root: &Path, quick: bool) -> ExitCode {
     }
     if quick {
         command.arg("--quick");
+    }
+    if let Some(peer) = peer {
+        command.args(["--peer", peer]);
     }
     eprintln!("bench: cargo run --release --manifest-path bench/Cargo.toml (the first build takes a few minutes)");
     match command.status() {

@@ -11,12 +11,13 @@ use super::scope::ident;
 use crate::model::{Model, Operation};
 use crate::names;
 
-pub fn documented_errors_test(model: &Model, crate_name: &str) -> TokenStream {
+pub fn documented_errors_test(model: &Model, crate_name: &str) -> Vec<TokenStream> {
     let krate = format_ident!("{}", crate_name.replace('-', "_"));
     // Two operations whose words join alike (`a_b::c`, `a::b_c`) get a counted suffix;
     // the file's two helpers keep their names.
-    let mut taken: std::collections::BTreeSet<String> = ["body", "decode"].map(String::from).into();
-    let tests: Vec<TokenStream> = model
+    let mut taken: std::collections::BTreeSet<String> =
+        ["body", "decode", "check"].map(String::from).into();
+    let tests = model
         .operations
         .values()
         .filter(|op| !op.errors.is_empty())
@@ -30,12 +31,20 @@ pub fn documented_errors_test(model: &Model, crate_name: &str) -> TokenStream {
                 name = format!("{base}_{n}");
             }
             op_test(model, op, &name, &krate)
-        })
-        .collect();
-    quote! {
+        });
+    let head = quote! {
         #![doc = " Every documented `(status, error_type)` pair of every operation decodes to its variant."]
 
-        use #krate::{OperationError, StdError};
+        use #krate::{ErrorType, OperationError, StdError};
+
+        /// One documented pair: the status, the kind as sent, how to tell its variant, and
+        /// whether the status alone implies the kind (the only one documented there).
+        struct Case<E> {
+            status: u16,
+            wire: &'static str,
+            is: fn(&E) -> bool,
+            alone: bool,
+        }
 
         // Formatted by prettyplease when generated; rustfmt is told to leave each item alone.
         #[rustfmt::skip]
@@ -54,8 +63,30 @@ pub fn documented_errors_test(model: &Model, crate_name: &str) -> TokenStream {
             E::from_std(StdError::from_response(status, &body(error_type, message)))
         }
 
-        #(#tests)*
-    }
+        /// Each case decodes to its variant with `error_type` in the body, and without it
+        /// to the variant the status implies.
+        #[rustfmt::skip]
+        fn check<E: OperationError + std::fmt::Debug>(documented: &[(u16, &str)], cases: &[Case<E>]) {
+            assert_eq!(documented.len(), cases.len());
+            for case in cases {
+                let message = format!("{} at {}", case.wire, case.status);
+                let e: E = decode(case.status, Some(case.wire), &message);
+                assert!((case.is)(&e), "{e:?}");
+                assert_eq!(e.status(), case.status);
+                assert_eq!(e.error_type().map(|t| t.as_str()), Some(case.wire));
+                assert_eq!(e.messages()[0].default_message, message);
+                let e: E = decode(case.status, None, "no type");
+                if case.alone {
+                    assert!((case.is)(&e), "{e:?}");
+                    assert!(!e.std_error().error_type_was_sent());
+                } else {
+                    // Several kinds share the status: the /api status map decides.
+                    assert_eq!(e.error_type(), ErrorType::for_status(case.status).as_ref(), "{e:?}");
+                }
+            }
+        }
+    };
+    std::iter::once(head).chain(tests).collect()
 }
 
 fn op_test(
@@ -69,41 +100,27 @@ fn op_test(
     let error = format_ident!("{}", names::error_enum(&op.method_name));
     let test_name = format_ident!("{}", test_name);
     let unique = &op.kind_by_status;
-    let cases = op.errors.iter().flat_map(|case| case.statuses.iter().map(move |status| (case, *status))).map(|(case, status_code)| {
-        let status = Literal::u16_unsuffixed(status_code);
-        let wire = &case.wire;
-        let variant = ident(&case.kind);
-        let message = format!("{} at {}", case.wire, status_code);
-        let without_type = match unique.get(&status_code) {
-            // The only kind documented at this status: the status alone picks it.
-            Some(_) => quote! {
-                let e: E = decode(#status, None, "no type");
-                assert!(matches!(e, E::#variant(_)), "{e:?}");
-                assert!(!e.std_error().error_type_was_sent());
-            },
-            // Several kinds share the status: the /api status map decides.
-            None => quote! {
-                let e: E = decode(#status, None, "no type");
-                assert_eq!(e.error_type(), #krate::ErrorType::for_status(#status).as_ref(), "{e:?}");
-            },
-        };
-        quote! {
-            let e: E = decode(#status, Some(#wire), #message);
-            assert!(matches!(e, E::#variant(_)), "{e:?}");
-            assert_eq!(e.status(), #status);
-            assert_eq!(e.error_type().map(|t| t.as_str()), Some(#wire));
-            assert_eq!(e.messages()[0].default_message, #message);
-            #without_type
-        }
-    });
-    let count: usize = op.errors.iter().map(|case| case.statuses.len()).sum();
+    let cases = op
+        .errors
+        .iter()
+        .flat_map(|case| case.statuses.iter().map(move |status| (case, *status)))
+        .map(|(case, status_code)| {
+            let status = Literal::u16_unsuffixed(status_code);
+            let wire = &case.wire;
+            let variant = ident(&case.kind);
+            let alone = unique.contains_key(&status_code);
+            quote! {
+                Case { status: #status, wire: #wire, is: |e| matches!(e, E::#variant(_)), alone: #alone },
+            }
+        });
     quote! {
         #[test]
         #[rustfmt::skip]
         fn #test_name() {
-            type E = #krate #(::#path)* :: #error;
-            assert_eq!(E::DOCUMENTED.len(), #count);
-            #(#cases)*
+            use #krate #(::#path)* :: #error as E;
+            check(E::DOCUMENTED, &[
+                #(#cases)*
+            ]);
         }
     }
 }

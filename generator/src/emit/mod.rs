@@ -50,6 +50,10 @@ pub struct CrateSettings {
 pub enum Content {
     /// Emitted Rust, formatted by `write`.
     Rust(TokenStream),
+    /// Emitted Rust in parts (the file's head, then one item each), formatted one part at a
+    /// time: a file of thousands of items is never parsed whole, which for a large spec
+    /// would hold hundreds of MiB of syntax tree.
+    Parts(Vec<TokenStream>),
     /// Text carried or written as it is.
     Text(String),
 }
@@ -133,7 +137,7 @@ impl<'m> Emitter<'m> {
             }
             File::Mock => Content::Rust(mocks::mock_file(model)),
             File::Client => Content::Rust(crate_root::client_file(model)),
-            File::DocumentedErrors => Content::Rust(documented_errors::documented_errors_test(
+            File::DocumentedErrors => Content::Parts(documented_errors::documented_errors_test(
                 model,
                 &self.settings.name,
             )),

@@ -56,10 +56,17 @@ pub fn apply(model: &mut Model, problems: &mut Problems) {
         };
         for field in &s.fields {
             if let Some(pattern) = &field.constraints.pattern {
-                if let Err(e) = regex_lite::Regex::new(pattern) {
+                if let Err(e) = regex::Regex::new(pattern) {
+                    // regex draws the pattern with a caret over several lines; the last
+                    // one says what is wrong.
+                    let text = e.to_string();
+                    let why = text.lines().last().unwrap_or_default();
                     problems.push(Error::invalid(
                         &field.pointer.join("pattern"),
-                        format!("the pattern does not compile: {e}"),
+                        format!(
+                            "the pattern does not compile: {}",
+                            why.trim_start_matches("error: ")
+                        ),
                     ));
                 }
             }

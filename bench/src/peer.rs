@@ -12,10 +12,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Instant, SystemTime};
+use std::time::Instant;
 
 use serde_json::{json, Value};
 
+use crate::compile::touch;
 use crate::stats::{loadavg, median};
 use crate::{call, codegen, scaling, server, stats};
 
@@ -404,14 +405,6 @@ fn compile(krate: &Path, target: &Path, what: &str) -> Result<f64, String> {
         ));
     }
     Ok(secs)
-}
-
-fn touch(path: &Path) -> Result<(), String> {
-    std::fs::File::options()
-        .append(true)
-        .open(path)
-        .and_then(|f| f.set_modified(SystemTime::now()))
-        .map_err(|e| format!("touch {}: {e}", path.display()))
 }
 
 /// Adds `figures` to the summary file's object (made when missing), keeping its other keys.

@@ -97,8 +97,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     for &size in &plan.sizes {
         let (yaml, operations) = scaling::synthetic_spec_of(&inputs.spec, size)?;
         let path = dir.join(format!("spec-{size}.json"));
-        std::fs::write(&path, collapsed(&yaml)?)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        std::fs::write(&path, collapsed(&yaml)?).map_err(|e| format!("{}: {e}", path.display()))?;
         specs.push((size, operations, path));
     }
     drop(inputs);
@@ -170,7 +169,10 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
             "cargo check after a touch, {size} operations, {} runs each",
             plan.compile_runs
         ));
-        check_pairs.push((*size, compile_pair(&dir, &target, *size, "check", plan.compile_runs)?));
+        check_pairs.push((
+            *size,
+            compile_pair(&dir, &target, *size, "check", plan.compile_runs)?,
+        ));
     }
     let mut build_pairs = Vec::new();
     for size in &plan.build_sizes {
@@ -178,7 +180,10 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
             "cargo build after a touch, {size} operations, {} runs each",
             plan.compile_runs
         ));
-        build_pairs.push((*size, compile_pair(&dir, &target, *size, "build", plan.compile_runs)?));
+        build_pairs.push((
+            *size,
+            compile_pair(&dir, &target, *size, "build", plan.compile_runs)?,
+        ));
     }
 
     step("one call on loopback, generated client vs hand-written reqwest");
@@ -206,8 +211,16 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         .iter()
         .map(|(_, p)| ("codegen wall", p))
         .chain(rss_pairs.iter().map(|(_, p)| ("codegen peak RSS", p)))
-        .chain(check_pairs.iter().map(|(_, p)| ("cargo check after a touch", p)))
-        .chain(build_pairs.iter().map(|(_, p)| ("cargo build after a touch", p)));
+        .chain(
+            check_pairs
+                .iter()
+                .map(|(_, p)| ("cargo check after a touch", p)),
+        )
+        .chain(
+            build_pairs
+                .iter()
+                .map(|(_, p)| ("cargo build after a touch", p)),
+        );
     for (measure, pair) in rows {
         table.push_str(&format!(
             "{:<44} {:>10.2} {:<3} {:>10.2} {:<3} {:>8.2}\n",
@@ -267,7 +280,13 @@ fn ensure_progenitor(root: &Path) -> Result<PathBuf, String> {
     ));
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
-        .args(["install", "--locked", "--version", PROGENITOR_VERSION, "--root"])
+        .args([
+            "install",
+            "--locked",
+            "--version",
+            PROGENITOR_VERSION,
+            "--root",
+        ])
         .arg(&prefix)
         .arg("cargo-progenitor")
         .status()
@@ -287,8 +306,7 @@ fn collapsed(yaml: &str) -> Result<String, String> {
     if let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut().filter_map(Value::as_object_mut) {
             for op in item.values_mut().filter_map(Value::as_object_mut) {
-                let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut)
-                else {
+                let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
                     continue;
                 };
                 for (status, response) in responses.iter_mut() {

@@ -116,6 +116,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         for _ in 0..plan.codegen_runs {
             ours.push(measured(
                 &me,
+                &me,
                 &[
                     "codegen-child".as_ref(),
                     "--spec".as_ref(),
@@ -127,6 +128,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
             // progenitor refuses to write into a folder that exists.
             remove(&theirs_dir)?;
             theirs.push(measured(
+                &me,
                 &progenitor,
                 &[
                     "progenitor".as_ref(),
@@ -323,10 +325,9 @@ fn collapsed(yaml: &str) -> Result<String, String> {
     serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())
 }
 
-/// Runs `program args` under the bench's `rss-child`, which reports its wall time and peak
-/// RSS.
-fn measured(program: &Path, args: &[&std::ffi::OsStr]) -> Result<Run, String> {
-    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+/// Runs `program args` under `me`'s (the bench's) `rss-child`, which reports its wall time
+/// and peak RSS.
+fn measured(me: &Path, program: &Path, args: &[&std::ffi::OsStr]) -> Result<Run, String> {
     let output = Command::new(me)
         .arg("rss-child")
         .arg(program)
@@ -442,9 +443,7 @@ fn merge_into(path: &Path, figures: Value) -> Result<(), String> {
 /// `vapigen-bench codegen-child --spec F --out D`: what `cargo xtask codegen --spec F --out D`
 /// does, in a process of its own so its peak memory is its own.
 pub fn codegen_child(root: &Path, spec: &Path, out: &Path) -> std::process::ExitCode {
-    let mut layout = vapigen::Layout::under(root);
-    layout.crate_name = vapigen::package_name_of(out);
-    layout.out = out.to_owned();
+    let mut layout = vapigen::Layout::under(root).writing_to(out.to_owned());
     layout.spec = spec.to_owned();
     match vapigen::codegen(&layout, false) {
         Ok(_) => std::process::ExitCode::SUCCESS,

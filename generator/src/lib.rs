@@ -152,6 +152,16 @@ impl Layout {
             runtime: root.join("runtime"),
         }
     }
+
+    /// The same layout writing into `out`, the package named after the folder
+    /// ([`package_name_of`]): what `--out` without `--name` means.
+    pub fn writing_to(self, out: PathBuf) -> Self {
+        Layout {
+            crate_name: package_name_of(&out),
+            out,
+            ..self
+        }
+    }
 }
 
 /// `cargo xtask codegen [--check]`: writes the crate, or reports what is stale.

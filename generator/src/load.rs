@@ -62,10 +62,7 @@ fn json_fast(text: &str) -> Option<OpenAPI> {
         swagger: Option<Value>,
     }
     let version: Version = serde_json::from_str(text).ok()?;
-    let mut head = serde_json::Map::new();
-    head.extend(version.openapi.map(|v| ("openapi".to_owned(), v)));
-    head.extend(version.swagger.map(|v| ("swagger".to_owned(), v)));
-    check_version(&Value::Object(head)).ok()?;
+    check_version_of(version.openapi.as_ref(), version.swagger.as_ref()).ok()?;
     if bracket_depth(text) > MAX_DEPTH + 1 {
         return None;
     }
@@ -130,7 +127,12 @@ fn decode(json: &Value) -> Result<OpenAPI> {
 }
 
 fn check_version(json: &Value) -> Result<()> {
-    if let Some(version) = json.get("swagger") {
+    check_version_of(json.get("openapi"), json.get("swagger"))
+}
+
+/// The document's `openapi` and `swagger` fields: OpenAPI 3.0.x only.
+fn check_version_of(openapi: Option<&Value>, swagger: Option<&Value>) -> Result<()> {
+    if let Some(version) = swagger {
         let version = version
             .as_str()
             .map_or_else(|| version.to_string(), str::to_owned);
@@ -141,7 +143,7 @@ fn check_version(json: &Value) -> Result<()> {
         ));
     }
     let pointer = Pointer::root().join("openapi");
-    match json.get("openapi").and_then(Value::as_str) {
+    match openapi.and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") => Ok(()),
         Some(v) => Err(Error::unsupported(
             &pointer,

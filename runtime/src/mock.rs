@@ -42,6 +42,7 @@ use serde_json::{json, Value};
 use wiremock::matchers::{body_json, header, method, path, path_regex, query_param};
 use wiremock::{Mock, ResponseTemplate};
 
+use crate::tar_check::BLOCK;
 use crate::{ErrorType, DEFAULT_FILE_NAME, TOKEN_HEADER};
 
 /// The answer of one operation, to be mounted on a mock server. Made by a generated crate's
@@ -108,7 +109,7 @@ impl<'a, T: Serialize> OperationMock<'a, T> {
     /// Answers a standard error of this kind, at the status the operation documents for it
     /// (or the status vCenter uses for it), with one message.
     pub fn fails_with(self, kind: ErrorType) -> Answers<'a, T> {
-        let message = format!("{kind} (mocked)");
+        let message = mocked_message(&kind);
         self.fails_with_message(kind, &message)
     }
 
@@ -155,7 +156,7 @@ impl<T: Serialize> Answers<'_, T> {
 
     /// The next call gets a standard error of this kind.
     pub fn then_fails_with(mut self, kind: ErrorType) -> Self {
-        let message = format!("{kind} (mocked)");
+        let message = mocked_message(&kind);
         self.responses.push(failure(&self.spec, kind, &message));
         self
     }
@@ -167,12 +168,12 @@ impl<T: Serialize> Answers<'_, T> {
             for (name, value) in self.spec.fixed_query {
                 mock = mock.and(query_param(*name, *value));
             }
-            let mut mock = mock.respond_with(response);
+            // Earlier answers are tried first and each answers once.
+            let mut mock = mock
+                .respond_with(response)
+                .with_priority(sequence_priority(i));
             if i < last {
-                // Earlier answers are tried first and each answers once.
-                mock = mock.up_to_n_times(1).with_priority(sequence_priority(i));
-            } else {
-                mock = mock.with_priority(sequence_priority(i));
+                mock = mock.up_to_n_times(1);
             }
             if let Some(times) = self.expected {
                 let index = i as u64;
@@ -200,6 +201,11 @@ impl<'a, T: Serialize + 'a> IntoFuture for Answers<'a, T> {
 /// answers of a sequence come before mocks mounted without one (5).
 fn sequence_priority(index: usize) -> u8 {
     u8::try_from(index + 1).unwrap_or(u8::MAX).min(4)
+}
+
+/// The message of a mocked failure given no text of its own.
+fn mocked_message(kind: &ErrorType) -> String {
+    format!("{kind} (mocked)")
 }
 
 fn success<T: Serialize>(spec: &MockSpec, value: &T) -> ResponseTemplate {
@@ -404,8 +410,6 @@ impl<'a> BundleMock<'a> {
         format!("{}{BUNDLE_PATH}", self.server.uri())
     }
 }
-
-const BLOCK: usize = 512;
 
 /// A ustar archive, as a support-bundle download serves it: files of the given names and
 /// sizes (their bytes a repeating pattern), with valid header checksums and the two

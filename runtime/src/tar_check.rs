@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-const BLOCK: usize = 512;
+pub(crate) const BLOCK: usize = 512;
 
 /// tar writes in records of 20 blocks: after the end-of-archive blocks, zeros may pad the
 /// last record, and nothing else belongs to the archive.

@@ -79,10 +79,8 @@ pub fn run(root: &Path, dir: &Path) -> ExitCode {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let out = root.join("target").join("corpus").join(&stem);
-        let mut layout = vapigen::Layout::under(root);
+        let mut layout = vapigen::Layout::under(root).writing_to(out.clone());
         layout.spec = spec.clone();
-        layout.crate_name = vapigen::package_name_of(&out);
-        layout.out = out.clone();
         eprintln!("corpus: {stem} -> {}", out.display());
         if let Err(e) = vapigen::codegen(&layout, false) {
             eprintln!("corpus: {stem}: does not generate:\n{e}");

@@ -73,8 +73,7 @@ fn main() -> ExitCode {
             let root = root.unwrap_or_else(workspace_root);
             let mut layout = vapigen::Layout::under(&root);
             if let Some(out) = out {
-                layout.crate_name = vapigen::package_name_of(&out);
-                layout.out = out;
+                layout = layout.writing_to(out);
             }
             if let Some(spec) = spec {
                 layout.spec = spec;

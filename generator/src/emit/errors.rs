@@ -67,13 +67,16 @@ pub fn error_enum(op: &Operation) -> TokenStream {
             }
         }
     });
-    let by_status = op.kind_by_status.iter().filter_map(|(status, kind)| {
-        let case = op.errors.iter().find(|c| &c.kind == kind)?;
-        let status = Literal::u16_unsuffixed(*status);
-        let value = kind_value(case, &error_type);
-        Some(quote!(#status => Some(#value),))
-    });
-    let by_status: Vec<TokenStream> = by_status.collect();
+    let by_status: Vec<TokenStream> = op
+        .kind_by_status
+        .iter()
+        .filter_map(|(status, kind)| {
+            let case = op.errors.iter().find(|c| &c.kind == kind)?;
+            let status = Literal::u16_unsuffixed(*status);
+            let value = kind_value(case, &error_type);
+            Some(quote!(#status => Some(#value),))
+        })
+        .collect();
     // Without a status whose kind the spec implies, there is nothing to match on.
     let implied = if by_status.is_empty() {
         quote!(None)

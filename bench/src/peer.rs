@@ -8,7 +8,9 @@
 //! responses have different types. Then, for the crates both generated: `cargo check`
 //! after a touch of `src/lib.rs` (50 and 500 operations) and `cargo build` after a touch
 //! (500), alternately, in one target directory of their own where both crates'
-//! dependencies are built once, untimed.
+//! dependencies are built once, untimed. And ours alone: `cargo build` after a touch of
+//! the largest crate with one top-level service's feature (one copy of the spec) against
+//! the whole crate, alternately.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -27,6 +29,8 @@ struct Plan {
     codegen_runs: usize,
     check_sizes: Vec<usize>,
     build_sizes: Vec<usize>,
+    /// The size whose crate is built with one service's feature and whole.
+    feature_size: usize,
     compile_runs: usize,
     call_iterations: usize,
 }
@@ -39,6 +43,7 @@ impl Plan {
                 codegen_runs: 3,
                 check_sizes: vec![50],
                 build_sizes: vec![],
+                feature_size: 50,
                 compile_runs: 3,
                 call_iterations: 5_000,
             }
@@ -48,6 +53,7 @@ impl Plan {
                 codegen_runs: 3,
                 check_sizes: vec![50, 500],
                 build_sizes: vec![500],
+                feature_size: 5000,
                 compile_runs: 3,
                 call_iterations: 20_000,
             }
@@ -188,6 +194,19 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         ));
     }
 
+    let feature = scaling::copy_feature(1);
+    step(&format!(
+        "cargo build after a touch, {} operations, with feature `{feature}` alone and whole, {} runs each",
+        plan.feature_size, plan.compile_runs
+    ));
+    let features = feature_build(
+        &dir,
+        &target,
+        plan.feature_size,
+        &feature,
+        plan.compile_runs,
+    )?;
+
     step("one call on loopback, generated client vs hand-written reqwest");
     let server = server::Server::start().map_err(|e| format!("bench server: {e}"))?;
     let calls = call::run(&server, plan.call_iterations)?;
@@ -234,6 +253,16 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
             pair.ratio()
         ));
     }
+    table.push_str(&format!(
+        "{:<44} {:>10.2} s   {:>10.2} s   {:>8.3}  (one service / the whole crate, ours)\n",
+        format!(
+            "cargo build, `{}` alone, {}",
+            features.feature, features.what
+        ),
+        features.feature_s,
+        features.whole_s,
+        features.fraction()
+    ));
     for c in &calls {
         table.push_str(&format!(
             "{:<44} {:>10.1} us  {:>10.1} us  {:>8.3}  (vs hand-written reqwest)\n",
@@ -258,8 +287,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
     for (size, p) in &build_pairs {
         summary[format!("build_ratio_vs_progenitor_{size}")] = json!(p.ratio());
     }
-    // Per-service features do not exist yet: nothing to measure.
-    summary["feature_build_fraction_5000"] = Value::Null;
+    summary[format!("feature_build_fraction_{}", plan.feature_size)] = json!(features.fraction());
     summary["call_overhead_ratio"] = json!(call_ratio);
     summary["peer_load_start"] = json!(load_start);
     summary["peer_others_cpu_pct"] = json!(others_pct);
@@ -391,6 +419,49 @@ fn compile_pair(
     })
 }
 
+/// Our crate built with one top-level service's feature, and whole.
+struct FeatureBuild {
+    what: String,
+    feature: String,
+    feature_s: f64,
+    whole_s: f64,
+}
+
+impl FeatureBuild {
+    fn fraction(&self) -> f64 {
+        self.feature_s / self.whole_s
+    }
+}
+
+/// `cargo build` of our crate of `size` operations after a touch, with `feature` alone and
+/// with the default features (all), alternately, after one untimed run of each.
+fn feature_build(
+    dir: &Path,
+    target: &Path,
+    size: usize,
+    feature: &str,
+    runs: usize,
+) -> Result<FeatureBuild, String> {
+    let krate = dir.join(format!("ours-{size}"));
+    standalone(&krate)?;
+    let alone = ["--no-default-features", "--features", feature];
+    compile_with(&krate, target, "build", &alone)?;
+    compile_with(&krate, target, "build", &[])?;
+    let (mut feature_s, mut whole_s) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        touch(&krate.join("src").join("lib.rs"))?;
+        feature_s.push(compile_with(&krate, target, "build", &alone)?);
+        touch(&krate.join("src").join("lib.rs"))?;
+        whole_s.push(compile_with(&krate, target, "build", &[])?);
+    }
+    Ok(FeatureBuild {
+        what: format!("{size} operations"),
+        feature: feature.to_owned(),
+        feature_s: median(&feature_s),
+        whole_s: median(&whole_s),
+    })
+}
+
 /// A generated crate under target/ is no member of the main workspace: it gets a
 /// `[workspace]` of its own, once.
 fn standalone(krate: &Path) -> Result<(), String> {
@@ -405,10 +476,15 @@ fn standalone(krate: &Path) -> Result<(), String> {
 }
 
 fn compile(krate: &Path, target: &Path, what: &str) -> Result<f64, String> {
+    compile_with(krate, target, what, &[])
+}
+
+fn compile_with(krate: &Path, target: &Path, what: &str, args: &[&str]) -> Result<f64, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let started = Instant::now();
     let output = Command::new(cargo)
         .arg(what)
+        .args(args)
         .arg("--manifest-path")
         .arg(krate.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)

@@ -151,6 +151,12 @@ fn shared(name: &str) -> bool {
     name.starts_with("Vapi.")
 }
 
+/// The cargo feature of copy `i` (from 1): its top-level module, `bench{i}`, holds the whole
+/// copy.
+pub fn copy_feature(i: usize) -> String {
+    format!("bench{i}")
+}
+
 fn rename_operation(op: &mut Mapping, i: usize) {
     if let Some(Value::String(id)) = op.get_mut("operationId") {
         *id = format!("Bench{i}.{id}");
@@ -362,5 +368,12 @@ mod tests {
         assert!(generated.files.contains_key("src/bench2.rs"), "{:?}", {
             generated.files.keys().take(50).collect::<Vec<_>>()
         });
+        // The peer bench builds one copy by its feature.
+        let model = vapigen::model_from_str(&text).expect("three lower");
+        assert!(
+            model.features.contains_key(&copy_feature(2)),
+            "{:?}",
+            model.features.keys().collect::<Vec<_>>()
+        );
     }
 }

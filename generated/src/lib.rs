@@ -51,18 +51,22 @@ pub use vapi_runtime::{
 mod client;
 pub use client::{Client, ClientBuilder};
 
+#[cfg(feature = "cis")]
 #[rustfmt::skip]
 pub mod cis;
 
+#[cfg(feature = "esx")]
 #[rustfmt::skip]
 pub mod esx;
 
 #[rustfmt::skip]
 pub mod ids;
 
+#[cfg(feature = "vapi")]
 #[rustfmt::skip]
 pub mod vapi;
 
+#[cfg(feature = "vcenter")]
 #[rustfmt::skip]
 pub mod vcenter;
 

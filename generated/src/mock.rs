@@ -10,35 +10,43 @@ pub use ::vapi_runtime::mock::{
 /// or `.fails_with(ErrorType::..)`.
 pub trait MockVsphere {
     /// Mocks `POST /session` (`Cis.Session_create`).
+    #[cfg(feature = "cis")]
     fn mock_cis_session_create(&self) -> ::vapi_runtime::mock::OperationMock<'_, String>;
 
     /// Mocks `DELETE /session` (`Cis.Session_delete`).
+    #[cfg(feature = "cis")]
     fn mock_cis_session_delete(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
 
     /// Mocks `GET /session` (`Cis.Session_get`).
+    #[cfg(feature = "cis")]
     fn mock_cis_session_get(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::cis::session::Info>;
 
     /// Mocks `POST /cis/tasks/{task}?action=cancel` (`Cis.Tasks_cancel`).
+    #[cfg(feature = "cis")]
     fn mock_cis_tasks_cancel(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
 
     /// Mocks `GET /cis/tasks/{task}` (`Cis.Tasks_get`).
+    #[cfg(feature = "cis")]
     fn mock_cis_tasks_get(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::cis::task::Info>;
 
     /// Mocks `POST /esx/settings/depots/offline?action=createFromHost&vmw-task=true` (`Esx.Settings.Depots.Offline_createFromHost$Task`).
+    #[cfg(feature = "esx")]
     fn mock_esx_settings_depots_offline_create_from_host(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::ids::TaskId>;
 
     /// Mocks `POST /vcenter/namespace-management/software/supervisors/upgrades/jobs/{supervisor}` (`Vcenter.NamespaceManagement.Software.Supervisors.Upgrades.Jobs_create`).
+    #[cfg(feature = "vcenter")]
     fn mock_vcenter_namespace_management_software_supervisors_upgrades_jobs_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::ids::TaskId>;
 
     /// Mocks `POST /vcenter/namespace-management/supervisors/{supervisor}/support-bundles` (`Vcenter.NamespaceManagement.Supervisors.SupportBundles_create`).
+    #[cfg(feature = "vcenter")]
     fn mock_vcenter_namespace_management_supervisors_support_bundles_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<
@@ -47,6 +55,7 @@ pub trait MockVsphere {
     >;
 
     /// Mocks `POST /vcenter/namespace-management/clusters/{cluster}/support-bundle` (`Vcenter.NamespaceManagement.SupportBundle_create`).
+    #[cfg(feature = "vcenter")]
     fn mock_vcenter_namespace_management_support_bundle_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<
@@ -55,17 +64,20 @@ pub trait MockVsphere {
     >;
 
     /// Mocks `POST /vcenter/namespaces/{namespace}/management-services/access-grants` (`Vcenter.Namespaces.ManagementServices.AccessGrants_create`).
+    #[cfg(feature = "vcenter")]
     fn mock_vcenter_namespaces_management_services_access_grants_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
 
     /// Mocks `POST /vcenter/namespaces/namespace-self-service/{cluster}?action=activateWithTemplate` (`Vcenter.Namespaces.NamespaceSelfService_activateWithTemplate`).
+    #[cfg(feature = "vcenter")]
     fn mock_vcenter_namespaces_namespace_self_service_activate_with_template(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, ()>;
 
     /// Mocks the life of task `id` as the task service tells it:
     /// `.running(polls, percent)`, then `.succeeds(result)` or `.fails_with(kind, message)`.
+    #[cfg(feature = "cis")]
     fn mock_task(&self, id: &crate::ids::TaskId) -> ::vapi_runtime::mock::TaskMock<'_>;
 
     /// Mocks the download of a support bundle for `token`: `.serves(tar(..))` mounts
@@ -77,6 +89,7 @@ pub trait MockVsphere {
 }
 
 impl MockVsphere for ::vapi_runtime::mock::MockServer {
+    #[cfg(feature = "cis")]
     fn mock_cis_session_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, String> {
@@ -92,6 +105,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "cis")]
     fn mock_cis_session_delete(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
         ::vapi_runtime::mock::OperationMock::new(
             self,
@@ -105,6 +119,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "cis")]
     fn mock_cis_session_get(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::cis::session::Info> {
@@ -120,6 +135,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "cis")]
     fn mock_cis_tasks_cancel(&self) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
         ::vapi_runtime::mock::OperationMock::new(
             self,
@@ -133,6 +149,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "cis")]
     fn mock_cis_tasks_get(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::cis::task::Info> {
@@ -148,6 +165,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "esx")]
     fn mock_esx_settings_depots_offline_create_from_host(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::ids::TaskId> {
@@ -163,6 +181,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "vcenter")]
     fn mock_vcenter_namespace_management_software_supervisors_upgrades_jobs_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, crate::ids::TaskId> {
@@ -178,6 +197,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "vcenter")]
     fn mock_vcenter_namespace_management_supervisors_support_bundles_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<
@@ -196,6 +216,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "vcenter")]
     fn mock_vcenter_namespace_management_support_bundle_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<
@@ -214,6 +235,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "vcenter")]
     fn mock_vcenter_namespaces_management_services_access_grants_create(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
@@ -229,6 +251,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "vcenter")]
     fn mock_vcenter_namespaces_namespace_self_service_activate_with_template(
         &self,
     ) -> ::vapi_runtime::mock::OperationMock<'_, ()> {
@@ -244,6 +267,7 @@ impl MockVsphere for ::vapi_runtime::mock::MockServer {
         )
     }
 
+    #[cfg(feature = "cis")]
     fn mock_task(&self, id: &crate::ids::TaskId) -> ::vapi_runtime::mock::TaskMock<'_> {
         ::vapi_runtime::mock::TaskMock::new(self.mock_cis_tasks_get(), id.as_str())
     }

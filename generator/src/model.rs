@@ -36,9 +36,25 @@ pub struct Model {
     /// Success types that locate a support bundle to download (filled by `vapi::bundles`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub bundle_locations: Vec<BundleLocation>,
+    /// The crate's cargo features, one per top-level module of the spec, by name: each
+    /// with the other features whose types its code names (filled by `vapi::features`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub features: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Model {
+    /// The cargo feature that compiles a module: its top-level module's name, `r#` dropped.
+    pub fn feature_of(module: &[String]) -> Option<&str> {
+        module.first().map(|top| crate::names::unraw(top))
+    }
+
+    /// The cargo feature an operation is compiled under: its service's.
+    pub fn feature_of_operation(&self, op: &Operation) -> Option<&str> {
+        self.services
+            .get(&op.service)
+            .and_then(|service| Self::feature_of(&service.module))
+    }
+
     /// `seed` and every named struct that holds one of its types in a field (directly, or in
     /// a list, set, map value or optional value), grown until nothing is added: the types a
     /// property of the seed (a secret, a rule to check) reaches.

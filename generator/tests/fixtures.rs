@@ -19,7 +19,7 @@ fn templates() -> Templates {
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
-        "[package]\nname = \"{{name}}\"\n\n[dependencies]\nvapi-runtime = { path = \"{{runtime}}\" }\n"
+        "[package]\nname = \"{{name}}\"\n\n[dependencies]\nvapi-runtime = { path = \"{{runtime}}\" }\n\n[features]\n{{features}}\n"
             .to_owned(),
     );
     Templates { files }

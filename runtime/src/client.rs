@@ -529,6 +529,11 @@ impl Client {
         &self.inner.http
     }
 
+    /// How long a call may take, and how long a download may wait for its next bytes.
+    pub(crate) fn request_timeout(&self) -> Duration {
+        self.inner.request_timeout
+    }
+
     pub(crate) fn spent_tokens(&self) -> MutexGuard<'_, HashSet<u64>> {
         // A poisoned lock only means another thread panicked while inserting a hash.
         self.inner
@@ -847,7 +852,9 @@ impl<C> ClientBuilder<C> {
             .use_rustls_tls()
             .user_agent(self.user_agent.clone())
             .connect_timeout(self.connect_timeout)
-            .read_timeout(self.request_timeout)
+            // No `read_timeout`: it re-arms a timer on every read of every call (~1 µs a
+            // call), where each call has its whole deadline already (`.timeout` per request)
+            // and the download bounds each chunk itself.
             // The session header must never follow a redirect to another host; vCenter does
             // not redirect `/api` calls, so none is followed.
             .redirect(reqwest::redirect::Policy::none());

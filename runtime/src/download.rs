@@ -64,8 +64,9 @@ pub struct DownloadOptions {
     /// larger than this fails with [`DownloadError::TooLarge`].
     pub max_bytes: Option<u64>,
     /// How long the whole download may take, request included; `None` (the default) for no
-    /// bound. Each read is bounded anyway by the client's request timeout, so a server that
-    /// stops sending is noticed; this bounds one that trickles.
+    /// bound. The wait for the answer and for each chunk is bounded anyway by the client's
+    /// request timeout ([`DownloadError::Stalled`]), so a server that stops sending is
+    /// noticed; this bounds one that trickles.
     pub deadline: Option<Duration>,
 }
 
@@ -164,6 +165,13 @@ pub enum DownloadError {
         /// The bound.
         limit: u64,
     },
+    /// The server sent nothing for the client's request timeout: no answer to the request,
+    /// or no next chunk of the bundle.
+    #[error("the server sent nothing for {idle:?}")]
+    Stalled {
+        /// The client's request timeout.
+        idle: Duration,
+    },
     /// The download took longer than [`DownloadOptions::deadline`].
     #[error("the download did not finish within {deadline:?}")]
     DeadlinePassed {
@@ -226,7 +234,13 @@ impl Client {
         let mut bytes = 0u64;
         let mut trailing_data = false;
         let mut stream = response.bytes_stream();
-        while let Some(chunk) = stream.next().await {
+        let idle = self.request_timeout();
+        // The shared HTTP client has no read timeout (a timer re-armed on every read of every
+        // call, which the calls' own deadline makes useless): the download bounds each chunk.
+        while let Some(chunk) = tokio::time::timeout(idle, stream.next())
+            .await
+            .map_err(|_| DownloadError::Stalled { idle })?
+        {
             let chunk = chunk.map_err(DownloadError::Transport)?;
             let taken = tar.feed(&chunk).map_err(DownloadError::Incomplete)?;
             if let Some(limit) = options.max_bytes {
@@ -366,7 +380,11 @@ impl Client {
                 request = request.header(SESSION_HEADER, id.expose());
             }
         }
-        let response = request.send().await.map_err(DownloadError::Transport)?;
+        let idle = self.request_timeout();
+        let response = tokio::time::timeout(idle, request.send())
+            .await
+            .map_err(|_| DownloadError::Stalled { idle })?
+            .map_err(DownloadError::Transport)?;
         match response.status().as_u16() {
             200..=299 => Ok(response),
             401 => Err(DownloadError::TokenRejected),

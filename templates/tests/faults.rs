@@ -194,6 +194,33 @@ async fn download_from(
     download_into(behaviour, token, TokenForm::PostBody).await.0
 }
 
+/// The request timeout of the stalling cases: how long a download waits for its next bytes.
+const IDLE: Duration = Duration::from_millis(300);
+
+/// A download from a raw server by a client whose request timeout is `idle`, with what the
+/// client saved.
+async fn download_with_idle(
+    behaviour: Raw,
+    token: &str,
+    idle: Duration,
+) -> (Result<vsphere_api::Downloaded, DownloadError>, Vec<u8>) {
+    let addr = raw(behaviour).await;
+    let client = Client::builder(format!("http://{addr}"))
+        .request_timeout(idle)
+        .build()
+        .expect("client");
+    let mut sink = Vec::new();
+    let outcome = client
+        .download_support_bundle(
+            location_at(addr, token),
+            TokenForm::PostBody,
+            &mut sink,
+            |_| {},
+        )
+        .await;
+    (outcome, sink)
+}
+
 /// A download from a raw server, with what the client saved.
 async fn download_into(
     behaviour: Raw,
@@ -844,7 +871,7 @@ fn download_cases() -> Vec<Case> {
     });
     case!(
         cases,
-        "bundle stream stalls: the read timeout fires",
+        "bundle stream stalls: the idle timeout fires",
         async {
             let bundle = tar_with(100_000);
             let head = http(
@@ -852,25 +879,27 @@ fn download_cases() -> Vec<Case> {
                 &format!("Content-Length: {}\r\n", bundle.len()),
                 &bundle[..10_000],
             );
-            let addr = raw(Raw::SendThenStall(head)).await;
-            let client = Client::builder(format!("http://{addr}"))
-                .request_timeout(Duration::from_millis(300))
-                .build()
-                .expect("client");
-            let mut sink = Vec::new();
-            let err = client
-                .download_support_bundle(
-                    location_at(addr, "t5"),
-                    TokenForm::PostBody,
-                    &mut sink,
-                    |_| {},
-                )
-                .await
-                .expect_err("stall");
+            let (outcome, _) = download_with_idle(Raw::SendThenStall(head), "t5", IDLE).await;
+            let err = outcome.expect_err("stall");
             check!(
-                matches!(&err, DownloadError::Transport(e) if e.is_timeout()),
+                matches!(&err, DownloadError::Stalled { idle } if *idle == IDLE),
                 "{err:?}"
             );
+            Ok(())
+        }
+    );
+    case!(
+        cases,
+        "download never answered: the idle timeout fires",
+        async {
+            let (outcome, sink) =
+                download_with_idle(Raw::SendThenStall(Vec::new()), "t5b", IDLE).await;
+            let err = outcome.expect_err("no answer");
+            check!(
+                matches!(&err, DownloadError::Stalled { idle } if *idle == IDLE),
+                "{err:?}"
+            );
+            check!(sink.is_empty(), "{} bytes written", sink.len());
             Ok(())
         }
     );

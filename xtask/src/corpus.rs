@@ -95,6 +95,7 @@ pub fn run(root: &Path, dir: &Path) -> ExitCode {
                 eprintln!("corpus: {stem}: could not copy Cargo.lock: {e}");
             }
         }
+        let mut passed = true;
         for step in STEPS {
             let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
             let mut command = Command::new(cargo);
@@ -111,14 +112,25 @@ pub fn run(root: &Path, dir: &Path) -> ExitCode {
                 _ => {
                     eprintln!("corpus: {stem}: `cargo {}` failed", step.name);
                     failed.push(format!("{stem} ({})", step.name));
+                    passed = false;
                     break;
                 }
+            }
+        }
+        if passed {
+            match crate::features::of_spec(spec) {
+                Ok(features) => {
+                    for set in crate::features::check_each(&out, &features, &target) {
+                        failed.push(format!("{stem} (features {set})"));
+                    }
+                }
+                Err(e) => failed.push(format!("{stem} (features: {e})")),
             }
         }
     }
     if failed.is_empty() {
         println!(
-            "corpus: all {} specs generate, pass clippy, doc and their tests",
+            "corpus: all {} specs generate, pass clippy, doc and their tests, with each feature too",
             specs.len()
         );
         ExitCode::SUCCESS

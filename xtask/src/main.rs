@@ -10,6 +10,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 mod corpus;
+mod features;
 
 #[derive(Parser)]
 #[command(about = "Tasks of the vapigen workspace")]
@@ -48,6 +49,9 @@ enum Task {
         #[arg(long, default_value = corpus::DEFAULT_DIR)]
         dir: PathBuf,
     },
+    /// Check that generated/ compiles warning-free with no feature, and with each
+    /// top-level service's feature alone (with `mock`).
+    Features,
     /// Measure the generator and the generated client; writes target/bench/summary.json
     /// (see BENCHMARKS.md). Runs `cargo run --release --manifest-path bench/Cargo.toml`.
     Bench {
@@ -84,7 +88,30 @@ fn main() -> ExitCode {
             codegen(&root, &layout, check)
         }
         Task::Corpus { dir } => corpus::run(&workspace_root(), &dir),
+        Task::Features => check_features(&workspace_root()),
         Task::Bench { quick, peer } => bench(&workspace_root(), quick, peer.as_deref()),
+    }
+}
+
+fn check_features(root: &Path) -> ExitCode {
+    let layout = vapigen::Layout::under(root);
+    let features = match features::of_spec(&layout.spec) {
+        Ok(features) => features,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let failed = features::check_each(&layout.out, &features, &root.join("target"));
+    if failed.is_empty() {
+        println!(
+            "features: none, and each of {} alone with mock: clippy clean",
+            features.join(", ")
+        );
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("features: failed: {}", failed.join("; "));
+        ExitCode::FAILURE
     }
 }
 

@@ -41,7 +41,12 @@ pub fn lib_file(model: &Model, modules: &[String], readme: bool, mock: bool) -> 
         "pub use {CLIENT_MODULE}::{{Client, ClientBuilder}};\n"
     ));
     for module in modules {
-        out.push_str(&format!("\n#[rustfmt::skip]\npub mod {module};\n"));
+        out.push('\n');
+        let feature = crate::names::unraw(module);
+        if model.features.contains_key(feature) {
+            out.push_str(&format!("#[cfg(feature = \"{feature}\")]\n"));
+        }
+        out.push_str(&format!("#[rustfmt::skip]\npub mod {module};\n"));
     }
     if mock {
         out.push_str("\n/// Typed mocks of every operation for your tests (feature `mock`), on `wiremock`.\n");
@@ -65,6 +70,11 @@ fn default_docs(model: &Model) -> Vec<String> {
         "from it, one accessor per segment of the service's name. Resource ids have a type each"
             .to_owned(),
         "(module `ids`); each operation has its own error enum, inside `CallError`; all convert into `Error`."
+            .to_owned(),
+        String::new(),
+        "Each top-level module is a cargo feature, all on by default: without the default features,"
+            .to_owned(),
+        "the crate compiles the modules of the features you name and those their types use."
             .to_owned(),
     ]
 }

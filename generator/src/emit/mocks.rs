@@ -23,6 +23,7 @@ pub fn mock_file(model: &Model) -> TokenStream {
     let mut bodies = Vec::new();
     for op in model.operations.values() {
         let name = format_ident!("{}", names[&op.operation_id]);
+        let cfg = feature_cfg(model.feature_of_operation(op));
         let answer = answer_type(&scope, op);
         let doc = format!(
             " Mocks `{} {}` (`{}`).",
@@ -30,6 +31,7 @@ pub fn mock_file(model: &Model) -> TokenStream {
         );
         signatures.push(quote! {
             #[doc = #doc]
+            #cfg
             fn #name(&self) -> #operation_mock<'_, #answer>;
         });
         let method = &op.http_method;
@@ -49,6 +51,7 @@ pub fn mock_file(model: &Model) -> TokenStream {
             quote!(crate #(::#module)* :: #error::DOCUMENTED)
         };
         bodies.push(quote! {
+            #cfg
             fn #name(&self) -> #operation_mock<'_, #answer> {
                 #operation_mock::new(self, #mock_spec {
                     method: #method,
@@ -113,19 +116,28 @@ fn task_mock(
         .find(|p| matches!(p.location, ParamLocation::Path))?;
     let id_ty = scope.ty(&id.ty);
     let get_mock = format_ident!("{}", names[&get.operation_id]);
+    // It mounts the task service's get: it is there when that service is.
+    let cfg = feature_cfg(model.feature_of_operation(get));
     let name = format_ident!("{}", names::MOCK_TASK);
     let task_mock = runtime::mock("TaskMock");
     let signature = quote! {
         /// Mocks the life of task `id` as the task service tells it:
         /// `.running(polls, percent)`, then `.succeeds(result)` or `.fails_with(kind, message)`.
+        #cfg
         fn #name(&self, id: &#id_ty) -> #task_mock<'_>;
     };
     let body = quote! {
+        #cfg
         fn #name(&self, id: &#id_ty) -> #task_mock<'_> {
             #task_mock::new(self.#get_mock(), id.as_str())
         }
     };
     Some((signature, body))
+}
+
+/// `#[cfg(feature = "..")]` for what is compiled under a top-level module's feature.
+fn feature_cfg(feature: Option<&str>) -> Option<TokenStream> {
+    feature.map(|feature| quote!(#[cfg(feature = #feature)]))
 }
 
 /// Each operation's mock method, by operation id.

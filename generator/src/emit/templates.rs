@@ -1,7 +1,8 @@
 //! The hand-written files carried into the crate (`templates/`).
 //!
-//! - `Cargo.toml` is the crate's manifest with `{{name}}`, `{{description}}` and
-//!   `{{runtime}}` (the path from the crate to `vapi-runtime`) filled in.
+//! - `Cargo.toml` is the crate's manifest with `{{name}}`, `{{description}}`,
+//!   `{{runtime}}` (the path from the crate to `vapi-runtime`) and `{{features}}` (the
+//!   default features and one per top-level module, `vapi::features`) filled in.
 //! - Every other file is carried as it is, unless its first line says
 //!   `vapigen: requires <operationId>, <operationId>, ...` (in a `//` or `<!-- -->` comment):
 //!   it uses those operations (a test of them, an example, a README that shows them), so it
@@ -87,7 +88,7 @@ fn rename_crate(text: &str, settings: &CrateSettings) -> String {
 }
 
 fn fill_manifest(template: &str, model: &Model, settings: &CrateSettings) -> Result<String> {
-    for placeholder in ["{{name}}", "{{runtime}}"] {
+    for placeholder in ["{{name}}", "{{runtime}}", "{{features}}"] {
         if !template.contains(placeholder) {
             return Err(Error::Emit {
                 file: "templates/Cargo.toml".to_owned(),
@@ -103,7 +104,29 @@ fn fill_manifest(template: &str, model: &Model, settings: &CrateSettings) -> Res
     Ok(template
         .replace("{{name}}", &settings.name)
         .replace("{{description}}", &description)
-        .replace("{{runtime}}", &settings.runtime_path))
+        .replace("{{runtime}}", &settings.runtime_path)
+        .replace("{{features}}", &features(model)))
+}
+
+/// The `[features]` lines of the top-level modules: `default`, all of them, then each with
+/// the features it enables.
+fn features(model: &Model) -> String {
+    let list = |names: &mut dyn Iterator<Item = &String>| {
+        names.map(|n| format!("\"{n}\"")).collect::<Vec<_>>()
+    };
+    let all = list(&mut model.features.keys());
+    // One per line once the list is long: a diff then shows the service that came or went.
+    let mut out = if all.len() <= 6 {
+        format!("default = [{}]\n", all.join(", "))
+    } else {
+        let lines: String = all.iter().map(|f| format!("    {f},\n")).collect();
+        format!("default = [\n{lines}]\n")
+    };
+    for (feature, requires) in &model.features {
+        let requires = list(&mut requires.iter());
+        out.push_str(&format!("{feature} = [{}]\n", requires.join(", ")));
+    }
+    out.trim_end().to_owned()
 }
 
 #[cfg(test)]

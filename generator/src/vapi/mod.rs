@@ -15,7 +15,8 @@
 //! - `secrets`: answers that hold a secret;
 //! - `params`: how parameters go on the wire, and argument names;
 //! - `checks`: rules checked before a request is sent;
-//! - `namespaces`: every name the crate exposes, checked for clashes.
+//! - `namespaces`: every name the crate exposes, checked for clashes;
+//! - `features`: a cargo feature per top-level module, with the modules its types use.
 //!
 //! Each records the problems it finds and goes on, so one run reports them all.
 
@@ -23,6 +24,7 @@ pub mod bundles;
 pub mod checks;
 pub mod enum_links;
 pub mod errors;
+pub mod features;
 pub mod identifiers;
 pub mod namespaces;
 pub mod operations;
@@ -51,6 +53,7 @@ pub fn normalize(model: &mut Model, problems: &mut Problems) {
     params::apply(model, problems);
     checks::apply(model, problems);
     namespaces::check(model, problems);
+    features::apply(model);
 }
 
 /// Every description in the model gets its version sentences read.

@@ -26,6 +26,9 @@ pub const MOCK_MODULE: &str = "mock";
 /// The crate's client (private, re-exported at the root).
 pub const CLIENT_MODULE: &str = "client";
 
+/// Cargo features of the crate that are not a top-level module's (`vapi::features`).
+pub const FEATURES: &[&str] = &["default", MOCK_MODULE];
+
 /// Top-level module names that would land on a file cargo reads specially.
 const CARGO_FILES: &[&str] = &["lib", "main", "bin"];
 
@@ -57,6 +60,8 @@ pub fn check(model: &Model, problems: &mut Problems) {
             Some("a module the generator makes itself")
         } else if CARGO_FILES.contains(&name) {
             Some("a file cargo reads as the crate root or a binary")
+        } else if FEATURES.contains(&name) {
+            Some("a cargo feature of the crate, which its own feature would be")
         } else if tree.services.contains(&vec![top.clone()]) || tree.on_service_path(top) {
             CLIENT_METHODS
                 .contains(&name)
@@ -330,6 +335,10 @@ mod tests {
         assert_eq!(
             error_of(&spec("/x", "Ids.Things_run", OK, "")),
             "#/paths/~1x/post/tags/0: a top-level service or schema module named `ids` clashes with a module the generator makes itself"
+        );
+        assert_eq!(
+            error_of(&spec("/x", "Default.Things_run", OK, "")),
+            "#/paths/~1x/post/tags/0: a top-level service or schema module named `default` clashes with a cargo feature of the crate, which its own feature would be"
         );
     }
 

@@ -270,6 +270,21 @@ pub struct Struct {
     /// The value, or one inside it, has something to check (filled by `vapi::checks`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub checked: bool,
+    /// Which way its values travel (filled by `vapi::directions`).
+    pub travels: Travels,
+}
+
+/// Which way a struct's values travel, and so which serde traits it derives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Travels {
+    /// Sent only (a parameter, a body, or in one): `Serialize`.
+    Sent,
+    /// Received only (an answer, a task's result, or in one): `Deserialize`.
+    Received,
+    /// Both ways, or neither (no operation names it): both traits.
+    #[default]
+    Both,
 }
 
 /// A documented rule between the fields of a struct.

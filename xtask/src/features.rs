@@ -3,8 +3,9 @@
 //! one gets a crate that builds.
 //!
 //! The default build (all features) is what clippy, doc and the tests already check. Here:
-//! the crate with no feature at all, then each feature alone with the mocks (`mock`), whose
-//! methods are each under their service's feature. `--all-targets` would bring the crate's
+//! the crate with no feature at all, then each feature alone, and with the mocks (`mock`),
+//! whose methods are each under their service's feature and which make received structs
+//! `Serialize`. `--all-targets` would bring the crate's
 //! own tests, which turn every feature on through its dev-dependency on itself: the library
 //! is what a user compiles.
 
@@ -13,7 +14,11 @@ use std::process::Command;
 
 /// Runs clippy on the crate in `krate` once per feature set; the sets that fail.
 pub fn check_each(krate: &Path, features: &[String], target: &Path) -> Vec<String> {
-    let sets = std::iter::once(String::new()).chain(features.iter().map(|f| format!("{f},mock")));
+    let sets = std::iter::once(String::new()).chain(
+        features
+            .iter()
+            .flat_map(|f| [f.clone(), format!("{f},mock")]),
+    );
     let mut failed = Vec::new();
     for set in sets {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());

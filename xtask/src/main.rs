@@ -50,7 +50,7 @@ enum Task {
         dir: PathBuf,
     },
     /// Check that generated/ compiles warning-free with no feature, and with each
-    /// top-level service's feature alone (with `mock`).
+    /// top-level service's feature alone (with and without `mock`).
     Features,
     /// Measure the generator and the generated client; writes target/bench/summary.json
     /// (see BENCHMARKS.md). Runs `cargo run --release --manifest-path bench/Cargo.toml`.
@@ -105,7 +105,7 @@ fn check_features(root: &Path) -> ExitCode {
     let failed = features::check_each(&layout.out, &features, &root.join("target"));
     if failed.is_empty() {
         println!(
-            "features: none, and each of {} alone with mock: clippy clean",
+            "features: none, and each of {} alone, with and without mock: clippy clean",
             features.join(", ")
         );
         ExitCode::SUCCESS

@@ -67,7 +67,8 @@ impl<'a> Api<'a> {
 }
 
 /// The *Cis.Session.Info* schema represents data associated with a session.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct Info {
     /// Fully qualified name of the end user that created the session, for example Administrator@vsphere.local. A typical use case for this information is in Graphical User Interfaces (GUI) or logging systems to visualize the identity of the current user.
     pub user: String,

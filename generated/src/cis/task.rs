@@ -4,7 +4,8 @@
 /// The *Cis.Task.Info* schema contains information about a task.
 ///
 /// Since vSphere API 6.7.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct Info {
     /// Progress of the operation.
     ///
@@ -88,7 +89,8 @@ impl Info {
 /// The *Cis.Task.Progress* schema contains information describe the progress of an operation.
 ///
 /// Since vSphere API 6.7.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct Progress {
     /// Total amount of the work for the operation. The work here represents the number of steps or the size of the data.
     pub total: i64,

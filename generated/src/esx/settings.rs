@@ -25,7 +25,8 @@ impl<'a> Api<'a> {
 /// The *Esx.Settings.AddOnSpec* schema contains properties that describe a specific OEM customization add-on.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct AddOnSpec {
     /// Name of the add-on
     pub name: String,
@@ -43,7 +44,8 @@ impl AddOnSpec {
 /// The *Esx.Settings.AlternativeImageSpec* schema contains properties that describes an alternative image for the desired software specification.
 ///
 /// Since vSphere API 9.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct AlternativeImageSpec {
     /// Base image of the ESX.
     pub base_image: BaseImageSpec,
@@ -107,7 +109,8 @@ impl AlternativeImageSpec {
 /// The *Esx.Settings.BaseImageSpec* schema contains properties that describe a specific ESX base-image.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct BaseImageSpec {
     /// Version of the base-image
     pub version: String,
@@ -123,7 +126,8 @@ impl BaseImageSpec {
 /// The *Esx.Settings.HardwareSupportPackageSpec* schema contains properties to describe the desired Hardware Support Package (HSP) configured for a single device or distinct group of devices (typically the OEM's, including BIOS, device firmware and OEM-supplied driver or agent components).
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Default, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct HardwareSupportPackageSpec {
     /// Hardware Support Package (HSP) selected
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,7 +142,8 @@ pub struct HardwareSupportPackageSpec {
 /// The *Esx.Settings.HardwareSupportSpec* schema contains properties to describe the desired Hardware Support Package (HSP) configured for a cluster.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct HardwareSupportSpec {
     /// Map of Hardware Support Packages (HSPs) for the cluster. The key is the Hardware Support Manager (HSM) name and the value is the specification detailing the HSP configured for that HSM.
     pub packages: ::std::collections::BTreeMap<
@@ -162,7 +167,8 @@ impl HardwareSupportSpec {
 /// The *Esx.Settings.HostHardwareSpec* schema contains properties to describe the host's hardware specifications like vendor, model, family and oem string.
 ///
 /// Since vSphere API 9.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct HostHardwareSpec {
     /// Host's vendor name. Maps to "Manufacturer" in SMBIOS: System Information (Type 1) and offset 04h
     pub vendor: String,
@@ -198,7 +204,8 @@ impl HostHardwareSpec {
 /// The *Esx.Settings.Notification* schema contains properties to describe any info/warning/error messages that Tasks can raise.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct Notification {
     /// Type of the notification.
     ///
@@ -256,7 +263,8 @@ impl Notification {
 /// The *Esx.Settings.Notifications* schema contains info/warning/error messages that can be reported by the task.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Default, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct Notifications {
     /// Info notification messages reported.
     ///
@@ -278,7 +286,8 @@ pub struct Notifications {
 /// The *Esx.Settings.SelectionCriteriaSpec* schema contains properties to describe the selection criteria used to select an image for 1 or more hosts
 ///
 /// Since vSphere API 9.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct SelectionCriteriaSpec {
     /// Specifies what type of selection (HOST_UUID, HOST_HARDWARE_SPEC) is to be used for selecting an image for a host. HOST_UUID is intended to be used when an image needs to be selected for a host based on the host's uuid. Maps to "UUID" in SMBIOS: System Information (Type 1) and offset 08h HOST_HARDWARE_SPEC is intended to be used when an image needs to be selected for 1 or more hosts based on the host's hardware specifications like vendor, model, family and oem string.
     pub selection_type: crate::esx::settings::selection_criteria_spec::SelectionType,
@@ -316,7 +325,8 @@ impl SelectionCriteriaSpec {
 /// The *Esx.Settings.SoftwareSpec* schema contains properties that describe desired software specification for an ESX host.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct SoftwareSpec {
     /// Base image of the ESX.
     pub base_image: BaseImageSpec,
@@ -385,7 +395,8 @@ impl SoftwareSpec {
 /// The *Esx.Settings.SolutionComponentSpec* schema contains properties that describe a component registered by a software solution.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct SolutionComponentSpec {
     /// Identifier of the component.
     pub component: crate::ids::ComponentId,
@@ -401,7 +412,8 @@ impl SolutionComponentSpec {
 /// The *Esx.Settings.SolutionSpec* schema contains properties that describe solution registered in the software specification.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct SolutionSpec {
     /// Version of the solution.
     pub version: String,

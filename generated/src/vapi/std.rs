@@ -4,7 +4,8 @@
 pub mod localization_param;
 
 /// The *Vapi.Std.DynamicID* schema represents an identifier for a resource of any type.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct DynamicId {
     /// The type of resource being identified (for example `com.acme.Person`).
     ///

@@ -6,8 +6,9 @@ use quote::quote;
 use super::docs::doc_attrs;
 use super::runtime;
 use super::scope::{ident, Scope};
-use crate::model::{Docs, Enum, Field, Struct, TypeDef, TypeKind};
+use crate::model::{Docs, Enum, Field, Struct, Travels, TypeDef, TypeKind};
 use crate::names;
+use crate::vapi::directions::SERDE_ALL;
 
 pub fn type_item(scope: &Scope, def: &TypeDef) -> TokenStream {
     match &def.kind {
@@ -31,7 +32,7 @@ fn struct_item(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
     // With nothing required, `Default` is the constructor.
     let default = all_optional.then(|| quote!(Default,));
     let debug_derive = (!any_secret).then(|| quote!(Debug,));
-    let derives = quote!(#[derive(#debug_derive #default Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]);
+    let derives = derives(s.travels, quote!(#debug_derive #default Clone, PartialEq));
     let debug = any_secret.then(|| redacted_debug(def, s));
     let new = (!all_optional).then(|| constructor(scope, def, s));
     let check = super::checks::check_impl(scope.model, def, s);
@@ -42,6 +43,24 @@ fn struct_item(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
         #derives
         pub struct #name { #(#fields)* }
         #(#impls)*
+    }
+}
+
+/// The derives of a struct: `common`, and the serde traits of its direction
+/// (`vapi::directions`); the other one under `serde-all` (and `Serialize` under `mock` too).
+fn derives(travels: Travels, common: TokenStream) -> TokenStream {
+    let serialize = quote!(::serde::Serialize);
+    let deserialize = quote!(::serde::Deserialize);
+    match travels {
+        Travels::Both => quote!(#[derive(#common, #serialize, #deserialize)]),
+        Travels::Sent => quote! {
+            #[derive(#common, #serialize)]
+            #[cfg_attr(feature = #SERDE_ALL, derive(#deserialize))]
+        },
+        Travels::Received => quote! {
+            #[derive(#common, #deserialize)]
+            #[cfg_attr(any(feature = "mock", feature = #SERDE_ALL), derive(#serialize))]
+        },
     }
 }
 

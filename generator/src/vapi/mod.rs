@@ -16,12 +16,14 @@
 //! - `params`: how parameters go on the wire, and argument names;
 //! - `checks`: rules checked before a request is sent;
 //! - `namespaces`: every name the crate exposes, checked for clashes;
-//! - `features`: a cargo feature per top-level module, with the modules its types use.
+//! - `features`: a cargo feature per top-level module, with the modules its types use;
+//! - `directions`: which way each struct travels, so it derives only the serde trait needed.
 //!
 //! Each records the problems it finds and goes on, so one run reports them all.
 
 pub mod bundles;
 pub mod checks;
+pub mod directions;
 pub mod enum_links;
 pub mod errors;
 pub mod features;
@@ -54,6 +56,7 @@ pub fn normalize(model: &mut Model, problems: &mut Problems) {
     checks::apply(model, problems);
     namespaces::check(model, problems);
     features::apply(model);
+    directions::apply(model);
 }
 
 /// Every description in the model gets its version sentences read.

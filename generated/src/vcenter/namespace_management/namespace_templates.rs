@@ -6,7 +6,8 @@ pub mod subject;
 /// The *Vcenter.NamespaceManagement.NamespaceTemplates.Subject* schema contains the user or group information granted for namespace self service.
 ///
 /// Since vSphere API 7.0.2.00100.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct Subject {
     /// Type of the subject.
     pub subject_type: crate::vcenter::namespace_management::namespace_templates::subject::SubjectType,

@@ -54,7 +54,8 @@ impl<'a> Api<'a> {
 /// The *Vcenter.NamespaceManagement.SupportBundle.Location* schema contains the URI to download the per-cluster support bundle from, as well as a token required (as the body on the HTTP request) to generate the bundle. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with the token will fail.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct Location {
     /// Support Bundle Download URL.
     pub url: String,
@@ -81,7 +82,8 @@ impl From<Location> for ::vapi_runtime::BundleLocation {
 /// The *Vcenter.NamespaceManagement.SupportBundle.Token* schema contains information about the token required in the HTTP GET request to generate the support bundle.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct Token {
     /// A one-time, short-lived token required in the HTTP header of the request to the url. This token needs to be passed in as a header with the name "wcp-support-bundle-token".
     pub token: String,

@@ -6,7 +6,8 @@ pub mod content_library_spec;
 /// The *Vcenter.Namespaces.Instances.ContentLibrarySpec* schema contains the specification required to configure Content Libraries in the VM Image Service.
 ///
 /// Since vSphere API 8.0.2.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct ContentLibrarySpec {
     /// Content Library ID used by the VM Image Service. The Content Library specified should exist in vSphere inventory.
     pub content_library: crate::ids::LibraryId,
@@ -50,7 +51,8 @@ impl ContentLibrarySpec {
 /// The *Vcenter.Namespaces.Instances.StorageSpec* schema contains the specification required to configure storage associated with a namespace. Information in this schema will result in storage quotas on the Kubernetes namespace.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct StorageSpec {
     /// ID of the storage policy. A Kubernetes storage class is created for this storage policy if it does not exist already.
     pub policy: crate::ids::SpsStorageProfileId,
@@ -71,7 +73,8 @@ impl StorageSpec {
 /// The *Vcenter.Namespaces.Instances.VMServiceSpec* schema contains the specification required to configure the VM Service specification associated with a namespace.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Default, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct VmServiceSpec {
     /// Set of Content Libraries for use by the VM Service. The Content Libraries specified should exist in vSphere inventory.
     ///

@@ -44,7 +44,8 @@ impl<'a> Api<'a> {
 /// The *Vcenter.Namespaces.NamespaceSelfService.ActivateTemplateSpec* schema contains the specification required to create or update namespace template. The create or update template operations are combined with service activation in a single operation.
 ///
 /// Since vSphere API 7.0.2.00100.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct ActivateTemplateSpec {
     /// Identifier of the namespace template that is being activated.
     pub template: crate::ids::NamespaceTemplateId,

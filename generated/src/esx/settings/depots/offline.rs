@@ -48,7 +48,8 @@ impl<'a> Api<'a> {
 /// The *Esx.Settings.Depots.Offline.ConnectionSpec* schema contains properties that describe the specification to be used for connecting to the host during the *POST /esx/settings/depots/offline?action=createFromHost* operation.
 ///
 /// Since vSphere API 7.0.2.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct ConnectionSpec {
     /// Specifies what type of authentication (USERNAME_PASSWORD, EXISTING) is to be used when connecting with the host. USERNAME_PASSWORD is intended to be used when connecting to a host that is not currently part of the vCenter inventory. EXISTING is intended for hosts that are in vCenter inventory, in which case, HostServiceTicket will be used to connect to the host.
     pub auth_type: crate::esx::settings::depots::offline::connection_spec::AuthenticationType,
@@ -125,7 +126,8 @@ impl ::vapi_runtime::Check for ConnectionSpec {
 }
 
 /// The *Esx.Settings.Depots.Offline.CreateResult* schema defines the result information for a new offline depot.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct CreateResult {
     /// Identifier of the offline depot.
     pub depot: crate::ids::OfflineId,
@@ -141,7 +143,8 @@ impl CreateResult {
 /// The *Esx.Settings.Depots.Offline.DepotExtractInfo* schema contains properties that describe the extracted depot.
 ///
 /// Since vSphere API 7.0.2.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct DepotExtractInfo {
     /// Notifications returned by the extractDepot operation.
     pub notifications: crate::esx::settings::Notifications,
@@ -169,7 +172,8 @@ impl DepotExtractInfo {
 /// The *Esx.Settings.Depots.Offline.HostCredentials* schema contains properties that describe the host's username, password, port number, ssl thumbprint or ssl certificate to be used when connecting to the host using USERNAME_PASSWORD option in the *Esx.Settings.Depots.Offline.ConnectionSpec.AuthenticationType* enumerated type.
 ///
 /// Since vSphere API 7.0.2.0.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct HostCredentials {
     /// The IP address or DNS resolvable name of the host.
     pub host_name: String,

@@ -52,7 +52,8 @@ impl<'a> Api<'a> {
 /// The Vcenter.NamespaceManagement.Supervisors.SupportBundles.CreateResult schema contains the URI to download the Supervisor support bundle from, as well as a token required (as the body on the HTTP POST request) to generate the bundle. The validity of the token is 5 minutes. After the token expires, any attempt to call the URI with the token will fail.
 ///
 /// Since vSphere API 9.1.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct CreateResult {
     /// Support Bundle Download URL.
     pub url: String,
@@ -76,7 +77,8 @@ impl From<CreateResult> for ::vapi_runtime::BundleLocation {
 /// The Vcenter.NamespaceManagement.Supervisors.SupportBundles.Token schema contains information about the token required in the HTTP POST request to generate the support bundle.
 ///
 /// Since vSphere API 9.1.0.0.
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(any(feature = "mock", feature = "serde-all"), derive(::serde::Serialize))]
 pub struct Token {
     /// A one-time, short-lived token required to be provided in the HTTP POST request to generate the support bundle. This token needs to be passed in as the body of the HTTP POST request to #CreateResult.url with name "wcp-support-bundle-token".
     pub token: String,

@@ -49,7 +49,8 @@ impl<'a> Api<'a> {
 /// The *Vcenter.Namespaces.ManagementServices.AccessGrants.CreateSpec* schema contains the specification required to create an Access Grant.
 ///
 /// Since vSphere API 9.1.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct CreateSpec {
     /// Identifier of the Access Grant. The name has DNS Label restrictions as specified in RFC 1123. This must be an alphanumeric (a-z and 0-9) string and with maximum length of 63 characters and with the '-' character allowed anywhere except the first or last character. The name of an Access Grant has to be unique within the namespace.
     pub access_grant: crate::ids::AccessGrantId,
@@ -119,7 +120,8 @@ impl ::vapi_runtime::Check for CreateSpec {
 /// The *Vcenter.Namespaces.ManagementServices.AccessGrants.WorkloadSelectorCreateSpec* schema contains selection specifications of workloads that will receive the grant.
 ///
 /// Since vSphere API 9.1.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct WorkloadSelectorCreateSpec {
     /// The type of workloads that will receive this grant.
     pub r#type: crate::vcenter::namespaces::management_services::access_grants::workload_selector_create_spec::WorkloadType,

@@ -50,7 +50,8 @@ impl<'a> Api<'a> {
 /// The *Vcenter.NamespaceManagement.Software.Supervisors.Upgrades.Jobs.CreateSpec* schema contains the specification required to upgrade a Supervisor.
 ///
 /// Since vSphere API 9.1.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Deserialize))]
 pub struct CreateSpec {
     /// The target version to which the selected Supervisor will be upgraded.
     pub desired_version: crate::ids::SupervisorVersionId,

@@ -282,9 +282,11 @@ pub enum Travels {
     Sent,
     /// Received only (an answer, a task's result, or in one): `Deserialize`.
     Received,
-    /// Both ways, or neither (no operation names it): both traits.
+    /// Both ways: both traits.
     #[default]
     Both,
+    /// Neither: no operation names it. Neither trait, but under `serde-all`.
+    Neither,
 }
 
 /// A documented rule between the fields of a struct.

@@ -25,49 +25,72 @@ impl DynamicId {
 /// The *Vapi.Std.LocalizationParam* schema holds a single message parameter and formatting settings for it. The schema has properties for string, date and time, integer, floating point and nested message values. Only one of them should be set.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Default, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct LocalizationParam {
     /// String value associated with the parameter.
     ///
     /// this property will be set when string value is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub s: Option<String>,
     /// Date and time value associated with the parameter. Use the *Vapi.Std.LocalizationParam.format* property to specify date and time display style.
     ///
     /// this property will be set when date and time value is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub dt: Option<::chrono::DateTime<::chrono::Utc>>,
     /// long value associated with the parameter.
     ///
     /// this property will be set when long value is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub i: Option<i64>,
     /// The double value associated with the parameter. The *Vapi.Std.LocalizationParam.precision* property can be used to specify the precision of the value.
     ///
     /// this property will be set when double value is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub d: Option<f64>,
     /// Nested localizable value associated with the parameter. This is useful construct to convert to human readable localized form enumerated type and boolean values. It can also be used for proper handling of pluralization and gender forms in localization. Recursive *Vapi.Std.NestedLocalizableMessage* can be used for localizing short lists of items.
     ///
     /// this property will be set when nested localization message value is used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub l: Option<NestedLocalizableMessage>,
     /// Format associated with the date and time value in *Vapi.Std.LocalizationParam.dt* property. The enumeration value `SHORT_DATETIME` will be used as default.
     ///
     /// This may not be set if *Vapi.Std.LocalizationParam.dt* is not set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub format: Option<crate::vapi::std::localization_param::DateTimeFormat>,
     /// Number of fractional digits to include in formatted double value.
     ///
     /// This will be set when exact precision is required for rendering double numbers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub precision: Option<i64>,
 }
 
 /// The *Vapi.Std.NestedLocalizableMessage* schema represents a nested within a parameter localizable string or message template. This schema is useful for modeling composite messages. Such messages are necessary to do correct pluralization of phrases, represent lists of several items etc.
 ///
 /// Since vSphere API 7.0.0.0.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct NestedLocalizableMessage {
     /// Unique identifier of the localizable string or message template.
     ///
@@ -76,7 +99,10 @@ pub struct NestedLocalizableMessage {
     /// Named Arguments to be substituted into the message template.
     ///
     /// Missing or `null` means that the message template requires no arguments or positional arguments are used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
     pub params: Option<::std::collections::BTreeMap<String, LocalizationParam>>,
 }
 

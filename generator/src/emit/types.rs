@@ -26,7 +26,7 @@ pub fn type_item(scope: &Scope, def: &TypeDef) -> TokenStream {
 fn struct_item(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
     let docs = doc_attrs(&type_docs(def));
     let name = ident(&def.name);
-    let fields = s.fields.iter().map(|f| field(scope, f));
+    let fields = s.fields.iter().map(|f| field(scope, f, s.travels));
     let any_secret = s.fields.iter().any(|f| f.secret);
     let all_optional = s.fields.iter().all(|f| !f.required);
     // With nothing required, `Default` is the constructor.
@@ -60,6 +60,10 @@ fn derives(travels: Travels, common: TokenStream) -> TokenStream {
         Travels::Received => quote! {
             #[derive(#common, #deserialize)]
             #[cfg_attr(any(feature = "mock", feature = #SERDE_ALL), derive(#serialize))]
+        },
+        Travels::Neither => quote! {
+            #[derive(#common)]
+            #[cfg_attr(feature = #SERDE_ALL, derive(#serialize, #deserialize))]
         },
     }
 }
@@ -101,7 +105,12 @@ fn constructor(scope: &Scope, def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-fn field(scope: &Scope, f: &Field) -> TokenStream {
+fn field(scope: &Scope, f: &Field, travels: Travels) -> TokenStream {
+    // Without a serde derive, `#[serde]` is no attribute: it comes with `serde-all`'s.
+    let serde = |inner: TokenStream| match travels {
+        Travels::Neither => quote!(#[cfg_attr(feature = #SERDE_ALL, serde(#inner))]),
+        _ => quote!(#[serde(#inner)]),
+    };
     let docs = doc_attrs(&or_fallback(&f.docs, || {
         format!("The `{}` property.", f.wire)
     }));
@@ -112,15 +121,16 @@ fn field(scope: &Scope, f: &Field) -> TokenStream {
     }
     let rename = (names::unraw(&f.rust) != f.wire).then(|| {
         let wire = &f.wire;
-        quote!(#[serde(rename = #wire)])
+        serde(quote!(rename = #wire))
     });
     if f.required {
         quote! { #docs #rename pub #name: #ty, }
     } else {
+        let optional = serde(quote!(default, skip_serializing_if = "Option::is_none"));
         quote! {
             #docs
             #rename
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #optional
             pub #name: Option<#ty>,
         }
     }

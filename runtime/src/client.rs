@@ -18,6 +18,12 @@ use crate::{OperationError, StdError};
 /// The header the server reads the session id from.
 pub const SESSION_HEADER: &str = "vmware-api-session-id";
 
+/// The header values every call sends, made once (a `&str` is checked and copied per call).
+static JSON: reqwest::header::HeaderValue =
+    reqwest::header::HeaderValue::from_static("application/json");
+static SESSION_NAME: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static(SESSION_HEADER);
+
 /// A successful answer larger than this is refused rather than held in memory.
 pub const MAX_ANSWER: usize = 64 * 1024 * 1024;
 
@@ -439,14 +445,17 @@ impl Client {
             .http
             .request(call.method.clone(), url)
             .timeout(timeout)
-            .header(reqwest::header::ACCEPT, "application/json");
+            .header(reqwest::header::ACCEPT, JSON.clone());
         if call.method != reqwest::Method::GET {
-            request = request.header(reqwest::header::CONTENT_TYPE, "application/json");
+            request = request.header(reqwest::header::CONTENT_TYPE, JSON.clone());
         }
         match call.auth {
             Auth::Session => {
-                if let Some(id) = self.session_id() {
-                    request = request.header(SESSION_HEADER, id.expose());
+                if let Some(value) = self.session_header() {
+                    let value = value.map_err(|()| {
+                        refuse("has a session id that cannot go in a header".to_owned())
+                    })?;
+                    request = request.header(SESSION_NAME.clone(), value);
                 }
             }
             Auth::Basic(credentials) => {
@@ -527,6 +536,22 @@ impl Client {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The session id as the header value calls send, made under the lock without copying
+    /// the id first, and marked sensitive (never shown by the HTTP stack's debug output);
+    /// `Err` when the id is no valid header value.
+    fn session_header(&self) -> Option<Result<reqwest::header::HeaderValue, ()>> {
+        let session = self.inner.session.read().ok()?;
+        let id = session.as_ref()?;
+        Some(
+            reqwest::header::HeaderValue::from_str(id.expose())
+                .map(|mut value| {
+                    value.set_sensitive(true);
+                    value
+                })
+                .map_err(drop),
+        )
     }
 
     /// How long a call may take, and how long a download may wait for its next bytes.

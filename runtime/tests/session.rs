@@ -246,3 +246,33 @@ async fn the_builder_builds_a_wrapper_type() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_session_id_that_cannot_go_in_a_header_refuses_the_call_unsent() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!("never")))
+        .mount(&server)
+        .await;
+    let client = Client::builder(server.uri())
+        .session_id("sid\r\nx-injected: 1")
+        .build()
+        .expect("client");
+    let call = Call::new("Test.Things_list", Method::GET, "/things", "/things".into());
+    let err = client.send::<StdError>(call).await.expect_err("refused");
+    let CallError::InvalidRequest(refusal) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        refusal,
+        &InvalidRequest {
+            field: "/things".into(),
+            reason: "has a session id that cannot go in a header".into()
+        }
+    );
+    assert!(
+        !format!("{err:?} {err}").contains("sid"),
+        "the id is not shown: {err:?}"
+    );
+    assert!(common::requests(&server).await.is_empty());
+}

@@ -501,6 +501,25 @@ pub struct Operation {
     pub task_result: Option<Ty>,
 }
 
+impl Operation {
+    /// The types a call sends: its parameters and its body.
+    pub fn sent(&self) -> impl Iterator<Item = &Ty> {
+        self.params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(self.body.iter().map(|b| &b.ty))
+    }
+
+    /// The types a call receives: its answers and its task's result.
+    pub fn received(&self) -> impl Iterator<Item = &Ty> {
+        self.responses
+            .iter()
+            .filter_map(|r| r.body.as_ref())
+            .chain(self.success.iter().filter_map(|s| s.body.as_ref()))
+            .chain(self.task_result.iter())
+    }
+}
+
 /// A path template, parsed once: literal text and `{name}` values in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PathTemplate {

@@ -54,10 +54,17 @@ async fn answering(response: ResponseTemplate) -> MockServer {
     server
 }
 
+/// The request timeout of the cases' clients, but the stalling ones'.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
+
 fn client_of(uri: &str) -> Client {
+    client_timing_out(uri, REQUEST_TIMEOUT)
+}
+
+fn client_timing_out(uri: &str, request_timeout: Duration) -> Client {
     Client::builder(uri)
         .session_id("sid-faults")
-        .request_timeout(Duration::from_secs(2))
+        .request_timeout(request_timeout)
         .build()
         .expect("client")
 }
@@ -194,32 +201,9 @@ async fn download_from(
     download_into(behaviour, token, TokenForm::PostBody).await.0
 }
 
-/// The request timeout of the stalling cases: how long a download waits for its next bytes.
+/// The request timeout of the stalling cases: how long a call, or a download between two
+/// chunks, waits for the server.
 const IDLE: Duration = Duration::from_millis(300);
-
-/// A download from a raw server by a client whose request timeout is `idle`, with what the
-/// client saved.
-async fn download_with_idle(
-    behaviour: Raw,
-    token: &str,
-    idle: Duration,
-) -> (Result<vsphere_api::Downloaded, DownloadError>, Vec<u8>) {
-    let addr = raw(behaviour).await;
-    let client = Client::builder(format!("http://{addr}"))
-        .request_timeout(idle)
-        .build()
-        .expect("client");
-    let mut sink = Vec::new();
-    let outcome = client
-        .download_support_bundle(
-            location_at(addr, token),
-            TokenForm::PostBody,
-            &mut sink,
-            |_| {},
-        )
-        .await;
-    (outcome, sink)
-}
 
 /// A download from a raw server, with what the client saved.
 async fn download_into(
@@ -227,8 +211,19 @@ async fn download_into(
     token: &str,
     options: impl Into<DownloadOptions>,
 ) -> (Result<vsphere_api::Downloaded, DownloadError>, Vec<u8>) {
+    download_timing_out(behaviour, token, options, REQUEST_TIMEOUT).await
+}
+
+/// A download from a raw server by a client whose request timeout is `request_timeout`,
+/// with what the client saved.
+async fn download_timing_out(
+    behaviour: Raw,
+    token: &str,
+    options: impl Into<DownloadOptions>,
+    request_timeout: Duration,
+) -> (Result<vsphere_api::Downloaded, DownloadError>, Vec<u8>) {
     let addr = raw(behaviour).await;
-    let client = client_of(&format!("http://127.0.0.1:{}", addr.port()));
+    let client = client_timing_out(&format!("http://{addr}"), request_timeout);
     let mut sink = Vec::new();
     let outcome = client
         .download_support_bundle(location_at(addr, token), options, &mut sink, |_| {})
@@ -430,10 +425,7 @@ fn operation_cases() -> Vec<Case> {
     });
     case!(cases, "stalled server: the request timeout fires", async {
         let addr = raw(Raw::Stall).await;
-        let client = Client::builder(format!("http://{addr}"))
-            .request_timeout(Duration::from_millis(300))
-            .build()
-            .expect("client");
+        let client = client_timing_out(&format!("http://{addr}"), IDLE);
         let err = create_grant(&client).await.expect_err("timeout");
         check!(err.is_timeout(), "{err:?}");
         Ok(())
@@ -879,7 +871,9 @@ fn download_cases() -> Vec<Case> {
                 &format!("Content-Length: {}\r\n", bundle.len()),
                 &bundle[..10_000],
             );
-            let (outcome, _) = download_with_idle(Raw::SendThenStall(head), "t5", IDLE).await;
+            let (outcome, _) =
+                download_timing_out(Raw::SendThenStall(head), "t5", TokenForm::PostBody, IDLE)
+                    .await;
             let err = outcome.expect_err("stall");
             check!(
                 matches!(&err, DownloadError::Stalled { idle } if *idle == IDLE),
@@ -892,8 +886,13 @@ fn download_cases() -> Vec<Case> {
         cases,
         "download never answered: the idle timeout fires",
         async {
-            let (outcome, sink) =
-                download_with_idle(Raw::SendThenStall(Vec::new()), "t5b", IDLE).await;
+            let (outcome, sink) = download_timing_out(
+                Raw::SendThenStall(Vec::new()),
+                "t5b",
+                TokenForm::PostBody,
+                IDLE,
+            )
+            .await;
             let err = outcome.expect_err("no answer");
             check!(
                 matches!(&err, DownloadError::Stalled { idle } if *idle == IDLE),

@@ -42,8 +42,8 @@ pub fn lib_file(model: &Model, modules: &[String], readme: bool, mock: bool) -> 
     ));
     for module in modules {
         out.push('\n');
-        let feature = crate::names::unraw(module);
-        if model.features.contains_key(feature) {
+        let feature = Model::feature_of(std::slice::from_ref(module));
+        if let Some(feature) = feature.filter(|f| model.features.contains_key(*f)) {
             out.push_str(&format!("#[cfg(feature = \"{feature}\")]\n"));
         }
         out.push_str(&format!("#[rustfmt::skip]\npub mod {module};\n"));

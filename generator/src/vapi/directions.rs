@@ -21,17 +21,11 @@ use crate::model::{Model, Travels, Ty, TypeKind};
 pub const SERDE_ALL: &str = "serde-all";
 
 pub fn apply(model: &mut Model) {
-    let mut sent = Vec::new();
-    let mut received = Vec::new();
-    for op in model.operations.values() {
-        sent.extend(op.params.iter().map(|p| &p.ty));
-        sent.extend(op.body.iter().map(|b| &b.ty));
-        received.extend(op.responses.iter().filter_map(|r| r.body.as_ref()));
-        received.extend(op.success.iter().filter_map(|s| s.body.as_ref()));
-        received.extend(op.task_result.iter());
-    }
-    let sent = reachable(model, sent);
-    let received = reachable(model, received);
+    let sent = reachable(model, model.operations.values().flat_map(|op| op.sent()));
+    let received = reachable(
+        model,
+        model.operations.values().flat_map(|op| op.received()),
+    );
     for (name, def) in model.types.iter_mut() {
         if let TypeKind::Struct(s) = &mut def.kind {
             s.travels = match (sent.contains(name), received.contains(name)) {
@@ -45,9 +39,9 @@ pub fn apply(model: &mut Model) {
 }
 
 /// The named types `seeds` hold, and those they hold in turn (fields, alias targets).
-fn reachable<'a>(model: &'a Model, seeds: Vec<&'a Ty>) -> BTreeSet<String> {
+fn reachable<'a>(model: &'a Model, seeds: impl Iterator<Item = &'a Ty>) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
-    let mut todo: Vec<&Ty> = seeds;
+    let mut todo: Vec<&Ty> = seeds.collect();
     while let Some(ty) = todo.pop() {
         let Some(name) = ty.named() else { continue };
         if !seen.insert(name.to_owned()) {

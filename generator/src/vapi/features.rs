@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Model, Operation, Ty, TypeKind};
+use crate::model::{Model, Ty, TypeKind};
 
 pub fn apply(model: &mut Model) {
     model.features = features(model);
@@ -47,21 +47,10 @@ fn features(model: &Model) -> BTreeMap<String, BTreeSet<String>> {
     }
     for op in model.operations.values() {
         if let Some(feature) = model.feature_of_operation(op) {
-            record(feature, &mut types_of(op));
+            record(feature, &mut op.sent().chain(op.received()));
         }
     }
     features
-}
-
-/// Every type an operation's code names: parameters, body, answers, the task's result.
-fn types_of(op: &Operation) -> impl Iterator<Item = &Ty> {
-    op.params
-        .iter()
-        .map(|p| &p.ty)
-        .chain(op.body.iter().map(|b| &b.ty))
-        .chain(op.responses.iter().filter_map(|r| r.body.as_ref()))
-        .chain(op.success.iter().filter_map(|s| s.body.as_ref()))
-        .chain(op.task_result.iter())
 }
 
 #[cfg(test)]
